@@ -1,0 +1,232 @@
+"""Local minimisation and verification of stationary points.
+
+Every minimum and transition state the engine stores passes
+:func:`verify_stationary_point`: the projected gradient is below tolerance and
+the Hessian, restricted to the free subspace (coordinates not held at a bound),
+has the required number of negative eigenvalues (0 for a minimum, 1 for a
+transition state) and no unexpected zero eigenvalue.
+"""
+
+from dataclasses import dataclass
+
+import numpy as np
+from scipy.optimize import minimize
+
+__all__ = [
+    "MinimizeResult",
+    "NonFiniteEnergyError",
+    "StationaryPoint",
+    "free_mask",
+    "local_minimize",
+    "projected_gradient",
+    "verify_stationary_point",
+]
+
+#: Multiple of ``Objective.gtol`` accepted when verifying a stationary point.
+VERIFY_GTOL_FACTOR = 10.0
+#: Eigenvalues with ``|lambda| <= ZERO_EIGENVALUE_RTOL * max(1, max|lambda|)`` count as zero.
+ZERO_EIGENVALUE_RTOL = 1e-7
+#: Newton polishing steps tried when L-BFGS-B stops just short of ``gtol``.
+MAX_NEWTON_STEPS = 5
+
+
+class NonFiniteEnergyError(FloatingPointError):
+    """The objective returned NaN or inf (energy or gradient)."""
+
+
+@dataclass(frozen=True)
+class MinimizeResult:
+    """Outcome of one local minimisation.
+
+    Attributes
+    ----------
+    x : ndarray
+        Final point.
+    energy : float
+        Energy at ``x``.
+    grad : ndarray
+        Gradient at ``x``.
+    converged : bool
+        Projected gradient max-norm below ``Objective.gtol * VERIFY_GTOL_FACTOR``.
+    n_evaluations : int
+        Energy+gradient evaluations spent.
+    message : str
+        Why the minimiser stopped.
+    """
+
+    x: np.ndarray
+    energy: float
+    grad: np.ndarray
+    converged: bool
+    n_evaluations: int
+    message: str
+
+
+@dataclass(frozen=True)
+class StationaryPoint:
+    """A verified stationary point.
+
+    Attributes
+    ----------
+    eigenvalues : ndarray
+        Hessian eigenvalues in the free subspace, ascending (zero modes included).
+    eigenvectors : ndarray of shape (n_params, n_free)
+        Matching eigenvectors embedded in the full space.
+    log_hessian_product : float
+        Sum of ``log`` of the positive eigenvalues (LPPHE).
+    index : int
+        Number of negative eigenvalues.
+    """
+
+    eigenvalues: np.ndarray
+    eigenvectors: np.ndarray
+    log_hessian_product: float
+    index: int
+
+
+def _checked_value_and_grad(objective, x):
+    energy, grad = objective.value_and_grad(x)
+    if not np.isfinite(energy) or not np.all(np.isfinite(grad)):
+        raise NonFiniteEnergyError(f"non-finite energy or gradient at x={x!r}")
+    return energy, grad
+
+
+def free_mask(objective, x, grad, *, atol=None):
+    """Boolean mask of the free coordinates at ``x``.
+
+    A coordinate is held (not free) when it sits on a bound, within ``atol``
+    (default ``1e-10`` times the bound's scale), and the gradient does not
+    point back into the box: ``g_i >= 0`` at a lower bound, ``g_i <= 0`` at an
+    upper bound (the Karush-Kuhn-Tucker conditions).
+    """
+    if objective.bounds is None:
+        return np.ones(x.size, dtype=bool)
+    low, high = objective.bounds[:, 0], objective.bounds[:, 1]
+    if atol is None:
+        atol = 1e-10 * np.maximum(1.0, np.abs(x))
+    at_low = (x - low <= atol) & (grad >= 0)
+    at_high = (high - x <= atol) & (grad <= 0)
+    return ~(at_low | at_high)
+
+
+def projected_gradient(objective, x, grad):
+    """The gradient with held coordinates zeroed (see :func:`free_mask`)."""
+    return np.where(free_mask(objective, x, grad), grad, 0.0)
+
+
+def local_minimize(objective, x0, *, maxiter=10_000):
+    """Minimise ``objective`` from ``x0`` with L-BFGS-B to ``objective.gtol``.
+
+    L-BFGS-B runs with ``ftol=0`` so that it stops on the projected-gradient
+    test alone; if it stalls just above the tolerance (line-search failure
+    near machine precision), a few Newton steps in the free subspace polish
+    the result.
+
+    Returns
+    -------
+    MinimizeResult
+
+    Raises
+    ------
+    NonFiniteEnergyError
+        When the energy or gradient becomes NaN/inf along the way; the caller
+        rejects the step.
+    """
+    n_evaluations = 0
+
+    def fun(x):
+        nonlocal n_evaluations
+        n_evaluations += 1
+        return _checked_value_and_grad(objective, x)
+
+    bounds = None if objective.bounds is None else [tuple(b) for b in objective.bounds]
+    result = minimize(
+        fun,
+        np.asarray(x0, dtype=float),
+        jac=True,
+        method="L-BFGS-B",
+        bounds=bounds,
+        options={"gtol": objective.gtol, "ftol": 0.0, "maxiter": maxiter, "maxcor": 20},
+    )
+    x = np.asarray(result.x, dtype=float)
+    energy, grad = fun(x)
+    message = str(result.message)
+    tolerance = objective.gtol * VERIFY_GTOL_FACTOR
+    if np.max(np.abs(projected_gradient(objective, x, grad))) > tolerance:
+        x, energy, grad = _newton_polish(objective, x, energy, grad, fun)
+    converged = bool(np.max(np.abs(projected_gradient(objective, x, grad))) <= tolerance)
+    return MinimizeResult(x, float(energy), grad, converged, n_evaluations, message)
+
+
+def _newton_polish(objective, x, energy, grad, fun):
+    """Newton steps in the free subspace while they lower the gradient norm."""
+    for _ in range(MAX_NEWTON_STEPS):
+        free = free_mask(objective, x, grad)
+        hess = objective.hessian(x)[np.ix_(free, free)]
+        eigenvalues = np.linalg.eigvalsh(hess)
+        if eigenvalues.size == 0 or eigenvalues[0] <= 0:
+            break
+        step = np.zeros_like(x)
+        step[free] = -np.linalg.solve(hess, grad[free])
+        trial = objective.project_into_bounds(x + step)
+        trial_energy, trial_grad = fun(trial)
+        old_norm = np.max(np.abs(projected_gradient(objective, x, grad)))
+        if np.max(np.abs(projected_gradient(objective, trial, trial_grad))) >= old_norm:
+            break
+        x, energy, grad = trial, trial_energy, trial_grad
+        if np.max(np.abs(projected_gradient(objective, x, grad))) <= objective.gtol:
+            break
+    return x, energy, grad
+
+
+def verify_stationary_point(objective, x, *, index, grad=None, hessian=None):
+    """Check that ``x`` is a stationary point of Hessian index ``index``.
+
+    Conditions (all in the free subspace of :func:`free_mask`):
+
+    1. ``max |g_i| <= VERIFY_GTOL_FACTOR * objective.gtol``;
+    2. exactly ``index`` eigenvalues below ``-zero_tol`` and exactly
+       ``objective.n_zero_modes`` with ``|lambda| <= zero_tol``, where
+       ``zero_tol = ZERO_EIGENVALUE_RTOL * max(1, max |lambda|)``.
+
+    The log product of the positive eigenvalues (LPPHE) is
+    ``sum_{lambda_i > zero_tol} log lambda_i``, the harmonic measure of the
+    basin volume (Wales, *Energy Landscapes*, 2003).
+
+    Parameters
+    ----------
+    objective : Objective
+    x : ndarray
+    index : int
+        0 for a minimum, 1 for a transition state.
+    grad, hessian : ndarray, optional
+        Precomputed gradient / Hessian at ``x``.
+
+    Returns
+    -------
+    StationaryPoint or None
+        ``None`` when a condition fails.
+    """
+    x = np.asarray(x, dtype=float)
+    if grad is None:
+        try:
+            _, grad = _checked_value_and_grad(objective, x)
+        except NonFiniteEnergyError:
+            return None
+    free = free_mask(objective, x, grad)
+    if np.max(np.abs(grad[free]), initial=0.0) > VERIFY_GTOL_FACTOR * objective.gtol:
+        return None
+    if hessian is None:
+        hessian = objective.hessian(x)
+    if not np.all(np.isfinite(hessian)):
+        return None
+    eigenvalues, vectors = np.linalg.eigh(hessian[np.ix_(free, free)])
+    zero_tol = ZERO_EIGENVALUE_RTOL * max(1.0, float(np.max(np.abs(eigenvalues), initial=0.0)))
+    n_negative = int(np.sum(eigenvalues < -zero_tol))
+    n_zero = int(np.sum(np.abs(eigenvalues) <= zero_tol))
+    if n_negative != index or n_zero != objective.n_zero_modes:
+        return None
+    positive = eigenvalues[eigenvalues > zero_tol]
+    embedded = np.zeros((x.size, vectors.shape[1]))
+    embedded[free] = vectors
+    return StationaryPoint(eigenvalues, embedded, float(np.sum(np.log(positive))), n_negative)

@@ -1,0 +1,159 @@
+"""Shared machinery of the landscape estimators.
+
+:class:`LandscapeMixin` gives every sklandscape estimator the exploration
+parameters (``n_hops, n_chains, temperature, step_size, connect, n_jobs,
+random_state, verbose, warm_start``), the fit-time exploration that fills
+``landscape_``, and :meth:`LandscapeMixin.at_minimum`.
+
+An estimator using it implements two hooks:
+
+``_make_objective(X, y, sample_weight) -> Objective``
+    The loss surface of the training data (an ``sklandscape._explore.Objective``).
+``_set_fitted_parameters(x)``
+    Set the estimator's fitted attributes (``coefs_``, ``cluster_centers_``,
+    ...) from a flat parameter vector ``x``, using only what fit stored.
+
+and calls :meth:`LandscapeMixin._fit_landscape` from its ``fit``.
+"""
+
+import copy
+import logging
+from numbers import Integral, Real
+
+import joblib
+import numpy as np
+from sklearn.utils._param_validation import Interval, StrOptions
+from sklearn.utils.validation import check_is_fitted
+
+from ._explore import explore
+
+__all__ = ["LandscapeMixin"]
+
+logger = logging.getLogger(__name__)
+
+
+class LandscapeMixin:
+    """Mixin of the landscape estimators: exploration at fit time.
+
+    Parameters shared by every estimator (each estimator lists them in its
+    own ``__init__``):
+
+    n_hops : int
+        Basin-hopping steps per chain.
+    n_chains : int
+        Independent basin-hopping chains (run in parallel).
+    temperature : float or "auto"
+        Metropolis temperature of the chains, in loss units. ``"auto"`` takes
+        the objective's data-scaled default (each estimator documents it).
+    step_size : float or "auto"
+        Basin-hopping displacement scale. ``"auto"``: the objective's
+        data-scaled default.
+    connect : bool
+        Search transition states between minima (needed for barriers, rates,
+        frustration, disconnectivity graphs); ``False`` maps minima only.
+    n_jobs : int or None
+        Parallel workers for chains and connections (joblib conventions).
+    random_state : int, RandomState instance or None
+        Seeds every chain and connection; the landscape does not depend on
+        ``n_jobs`` or the joblib backend.
+    verbose : int
+        Progress logging (0 silent).
+    warm_start : bool
+        When ``True`` and the estimator was already fitted on the same data,
+        ``fit`` continues exploring and adds to ``landscape_``.
+    """
+
+    _landscape_parameter_constraints: dict = {
+        "n_hops": [Interval(Integral, 0, None, closed="left")],
+        "n_chains": [Interval(Integral, 1, None, closed="left")],
+        "temperature": [Interval(Real, 0, None, closed="neither"), StrOptions({"auto"})],
+        "step_size": [Interval(Real, 0, None, closed="neither"), StrOptions({"auto"})],
+        "connect": ["boolean"],
+        "n_jobs": [Integral, None],
+        "random_state": ["random_state"],
+        "verbose": ["verbose"],
+        "warm_start": ["boolean"],
+    }
+
+    # ----------------------------------------------------------- hooks
+    def _make_objective(self, X, y, sample_weight):  # pragma: no cover - abstract
+        raise NotImplementedError
+
+    def _set_fitted_parameters(self, x):  # pragma: no cover - abstract
+        raise NotImplementedError
+
+    # -------------------------------------------------------- exploration
+    def _fit_landscape(self, X, y=None, sample_weight=None, **explore_kwargs):
+        """Explore the landscape of the training data; return ``(objective, landscape)``.
+
+        Nothing is assigned to ``self``: the caller sets its fitted attributes
+        only once everything succeeded, so a failed fit leaves no half-fitted
+        state. With ``warm_start=True`` and the same data as the previous fit,
+        the previous ``landscape_`` is extended.
+        """
+        objective = self._make_objective(X, y, sample_weight)
+        fingerprint = joblib.hash((X, y, sample_weight))
+        previous = None
+        if self.warm_start and hasattr(self, "landscape_"):
+            if getattr(self, "_data_fingerprint", None) == fingerprint:
+                previous = self.landscape_
+            else:
+                logger.info("warm_start: the data changed, so exploration starts afresh.")
+        landscape = explore(
+            objective,
+            n_hops=self.n_hops,
+            n_chains=self.n_chains,
+            temperature=None if self.temperature == "auto" else self.temperature,
+            step_size=None if self.step_size == "auto" else self.step_size,
+            connect=self.connect,
+            n_jobs=self.n_jobs,
+            random_state=self.random_state,
+            verbose=self.verbose,
+            landscape=previous,
+            **explore_kwargs,
+        )
+        if landscape.n_minima == 0:
+            raise RuntimeError(
+                "exploration found no verified minimum; check the data, or raise n_hops."
+            )
+        return objective, landscape, fingerprint
+
+    def _store_landscape(self, objective, landscape, fingerprint):
+        """Assign the exploration's results and the global minimum's parameters."""
+        self._set_fitted_parameters(landscape.minima.x[landscape.global_minimum])
+        self.landscape_ = landscape
+        self._data_fingerprint = fingerprint
+        self.n_iter_ = int(landscape.metadata.get("n_hops_total", 0))
+        self.minimum_index_ = landscape.global_minimum
+
+    # ------------------------------------------------------------ access
+    def at_minimum(self, i):
+        """A fitted copy of this estimator whose parameters are those of minimum ``i``.
+
+        Parameters
+        ----------
+        i : int
+            Index into ``landscape_.minima`` (negative indices count from the end).
+
+        Returns
+        -------
+        estimator
+            A copy sharing ``landscape_``, with ``minimum_index_ = i``; the
+            original is unchanged.
+
+        Raises
+        ------
+        IndexError
+            When ``i`` is out of range.
+        """
+        check_is_fitted(self, "landscape_")
+        n_minima = self.landscape_.n_minima
+        if not isinstance(i, Integral | np.integer):
+            raise TypeError(f"i must be an integer, got {type(i).__name__}.")
+        if not -n_minima <= i < n_minima:
+            raise IndexError(f"minimum {i} out of range for a landscape of {n_minima} minima.")
+        i = int(i) % n_minima
+        other = copy.copy(self)
+        other._set_fitted_parameters(self.landscape_.minima.x[i])
+        other.minimum_index_ = i
+        return other
