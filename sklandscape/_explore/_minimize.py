@@ -16,8 +16,10 @@ __all__ = [
     "MinimizeResult",
     "NonFiniteEnergyError",
     "StationaryPoint",
+    "VerifiedMinimum",
     "free_mask",
     "local_minimize",
+    "minimize_and_verify",
     "projected_gradient",
     "verify_stationary_point",
 ]
@@ -82,6 +84,27 @@ class StationaryPoint:
     eigenvectors: np.ndarray
     log_hessian_product: float
     index: int
+
+
+@dataclass(frozen=True)
+class VerifiedMinimum:
+    """A local minimum that passed :func:`verify_stationary_point` with index 0.
+
+    Attributes
+    ----------
+    x : ndarray
+        Position as found (not canonicalised).
+    energy : float
+    stationary_point : StationaryPoint
+        Hessian spectrum and LPPHE in the free subspace.
+    n_evaluations : int
+        Energy+gradient evaluations the minimisation spent.
+    """
+
+    x: np.ndarray
+    energy: float
+    stationary_point: StationaryPoint
+    n_evaluations: int
 
 
 def _checked_value_and_grad(objective, x):
@@ -230,3 +253,25 @@ def verify_stationary_point(objective, x, *, index, grad=None, hessian=None):
     embedded = np.zeros((x.size, vectors.shape[1]))
     embedded[free] = vectors
     return StationaryPoint(eigenvalues, embedded, float(np.sum(np.log(positive))), n_negative)
+
+
+def minimize_and_verify(objective, x0):
+    """Minimise from ``x0`` with ``objective.local_minimize`` and verify the result.
+
+    Returns
+    -------
+    VerifiedMinimum or None
+        ``None`` when the minimisation did not converge, hit a non-finite
+        energy, or the end point is not a verified minimum (index 0, expected
+        zero modes only).
+    """
+    try:
+        result = objective.local_minimize(x0)
+    except NonFiniteEnergyError:
+        return None
+    if not result.converged:
+        return None
+    point = verify_stationary_point(objective, result.x, index=0, grad=result.grad)
+    if point is None:
+        return None
+    return VerifiedMinimum(result.x, result.energy, point, result.n_evaluations)
