@@ -21,6 +21,7 @@ __all__ = [
     "local_minimize",
     "minimize_and_verify",
     "projected_gradient",
+    "quench",
     "verify_stationary_point",
 ]
 
@@ -255,6 +256,47 @@ def verify_stationary_point(objective, x, *, index, grad=None, hessian=None):
     return StationaryPoint(eigenvalues, embedded, float(np.sum(np.log(positive))), n_negative)
 
 
+#: Outcomes of :func:`quench`, in the order they are checked.
+QUENCH_STATUSES = ("minimum", "nonfinite", "unconverged", "not_minimum")
+
+
+def quench(objective, x0):
+    """Minimise from ``x0`` and say why the result is, or is not, a verified minimum.
+
+    Like :func:`minimize_and_verify`, but also reports the reason for a
+    rejection so that the engine can count them.
+
+    Returns
+    -------
+    minimum : VerifiedMinimum or None
+        The verified minimum, or ``None``.
+    status : str
+        One of :data:`QUENCH_STATUSES`: ``"minimum"`` (verified);
+        ``"nonfinite"`` (NaN/inf energy, gradient or Hessian on the way or at
+        the end point); ``"unconverged"`` (the minimiser stopped above the
+        gradient tolerance); ``"not_minimum"`` (converged to a point whose
+        free-subspace Hessian is not positive definite apart from the expected
+        zero modes, e.g. a saddle or a flat region).
+    """
+    try:
+        result = objective.local_minimize(x0)
+    except NonFiniteEnergyError:
+        return None, "nonfinite"
+    if not np.isfinite(result.energy) or not np.all(np.isfinite(result.grad)):
+        return None, "nonfinite"
+    if not result.converged:
+        return None, "unconverged"
+    hessian = objective.hessian(result.x)
+    if not np.all(np.isfinite(hessian)):
+        return None, "nonfinite"
+    point = verify_stationary_point(
+        objective, result.x, index=0, grad=result.grad, hessian=hessian
+    )
+    if point is None:
+        return None, "not_minimum"
+    return VerifiedMinimum(result.x, result.energy, point, result.n_evaluations), "minimum"
+
+
 def minimize_and_verify(objective, x0):
     """Minimise from ``x0`` with ``objective.local_minimize`` and verify the result.
 
@@ -263,15 +305,6 @@ def minimize_and_verify(objective, x0):
     VerifiedMinimum or None
         ``None`` when the minimisation did not converge, hit a non-finite
         energy, or the end point is not a verified minimum (index 0, expected
-        zero modes only).
+        zero modes only). :func:`quench` also tells which.
     """
-    try:
-        result = objective.local_minimize(x0)
-    except NonFiniteEnergyError:
-        return None
-    if not result.converged:
-        return None
-    point = verify_stationary_point(objective, result.x, index=0, grad=result.grad)
-    if point is None:
-        return None
-    return VerifiedMinimum(result.x, result.energy, point, result.n_evaluations)
+    return quench(objective, x0)[0]

@@ -1,0 +1,277 @@
+"""The minima and transition-state database of an exploration.
+
+Basin-hopping finds the same minimum many times, and double-ended searches
+find the same transition state (TS) from different pairs. Two points are the
+same stationary point when their energies agree within
+``objective.energy_tolerance(E)`` **and** their canonical coordinates lie
+within ``objective.position_tolerance()`` (in ``objective.distance``); the
+first point found is kept as the representative.
+
+Candidates are looked up in a hash of energy bins rather than by a scan over
+every stored point: the energy is mapped to ``u = arcsinh(E)`` (linear for
+``|E| < 1``, logarithmic beyond, like the default tolerance
+``1e-7 max(1, |E|)``) and ``u`` is cut into bins of width ``w``. A query of
+tolerance ``tol`` visits the bins overlapping ``[u(E - tol), u(E + tol)]``,
+usually one or two; when an objective's tolerance would span more than
+:data:`MAX_BINS_PER_QUERY` bins the index is rebuilt with wider bins (at most
+a logarithmic number of times). An insertion therefore costs O(1) dictionary
+operations plus one distance per candidate of (nearly) equal energy.
+"""
+
+from dataclasses import dataclass
+
+import numpy as np
+
+__all__ = [
+    "MinimaDatabase",
+    "MinimumRecord",
+    "TransitionStateDatabase",
+    "TransitionStateRecord",
+    "minimum_record",
+]
+
+#: A query may visit at most this many energy bins before the bins are widened.
+MAX_BINS_PER_QUERY = 8
+
+
+@dataclass(frozen=True)
+class MinimumRecord:
+    """A verified minimum as the database stores it.
+
+    Attributes
+    ----------
+    x : ndarray of shape (n_params,)
+        Canonical coordinates (``objective.canonical``).
+    energy : float
+    log_hessian_product : float
+        Sum of the logs of the positive Hessian eigenvalues (free subspace).
+    hessian_min_eigenvalue, hessian_max_eigenvalue, hessian_trace : float
+        Smallest and largest eigenvalue and their sum in the free subspace,
+        the objective's zero modes excluded (NaN, NaN, 0 when no eigenvalue
+        remains, e.g. a minimum in a corner of the box).
+    """
+
+    x: np.ndarray
+    energy: float
+    log_hessian_product: float
+    hessian_min_eigenvalue: float
+    hessian_max_eigenvalue: float
+    hessian_trace: float
+
+
+@dataclass(frozen=True)
+class TransitionStateRecord:
+    """A verified transition state as the database stores it.
+
+    Attributes
+    ----------
+    x : ndarray of shape (n_params,)
+        Canonical coordinates.
+    energy : float
+    log_hessian_product : float
+        Sum of the logs of the positive Hessian eigenvalues.
+    negative_eigenvalue : float
+        The single negative Hessian eigenvalue.
+    """
+
+    x: np.ndarray
+    energy: float
+    log_hessian_product: float
+    negative_eigenvalue: float
+
+
+def minimum_record(objective, minimum):
+    """A :class:`MinimumRecord` from a :class:`~._minimize.VerifiedMinimum`.
+
+    The ``objective.n_zero_modes`` eigenvalues of smallest magnitude are the
+    zero modes and are left out of the Hessian statistics.
+    """
+    eigenvalues = np.asarray(minimum.stationary_point.eigenvalues, dtype=float)
+    if objective.n_zero_modes:
+        keep = np.argsort(np.abs(eigenvalues), kind="stable")[objective.n_zero_modes :]
+        eigenvalues = np.sort(eigenvalues[keep])
+    if eigenvalues.size:
+        low, high = float(eigenvalues[0]), float(eigenvalues[-1])
+    else:
+        low = high = float("nan")
+    return MinimumRecord(
+        x=np.asarray(objective.canonical(minimum.x), dtype=float).copy(),
+        energy=float(minimum.energy),
+        log_hessian_product=float(minimum.stationary_point.log_hessian_product),
+        hessian_min_eigenvalue=low,
+        hessian_max_eigenvalue=high,
+        hessian_trace=float(np.sum(eigenvalues)),
+    )
+
+
+class _EnergyBinnedIndex:
+    """Hash of energy bins: finds a stored point equal to a query within tolerance.
+
+    Points are grouped (``group`` is ``None`` for minima and the unordered
+    pair of minima for transition states); only points of the same group can
+    match.
+    """
+
+    def __init__(self, objective):
+        self._objective = objective
+        self._position_tolerance = float(objective.position_tolerance())
+        self._width = None
+        self._bins = {}
+        self._keys = []  # (group, u) of every stored point, for rebuilding
+
+    def _span(self, energy):
+        tolerance = float(self._objective.energy_tolerance(energy))
+        return tolerance, np.arcsinh(energy - tolerance), np.arcsinh(energy + tolerance)
+
+    def _bin(self, u):
+        return int(np.floor(u / self._width))
+
+    def _ensure_width(self, u_low, u_high, u):
+        span = max(u_high - u_low, 4 * np.finfo(float).eps * max(1.0, abs(u)))
+        if self._width is None:
+            self._width = span
+        elif span > MAX_BINS_PER_QUERY * self._width:
+            self._width = span
+            self._bins = {}
+            for index, (group, stored_u) in enumerate(self._keys):
+                self._bins.setdefault((group, self._bin(stored_u)), []).append(index)
+
+    def find(self, group, energy, x, energies, positions):
+        """Index of the stored point matching ``(energy, x)``, or ``None``.
+
+        Among several matches the nearest in position wins (ties: the first stored).
+        """
+        tolerance, u_low, u_high = self._span(energy)
+        self._ensure_width(u_low, u_high, np.arcsinh(energy))
+        best, best_distance = None, np.inf
+        for key in range(self._bin(u_low), self._bin(u_high) + 1):
+            for index in self._bins.get((group, key), ()):
+                if abs(energies[index] - energy) > tolerance:
+                    continue
+                distance = self._objective.distance(positions[index], x)
+                if distance <= self._position_tolerance and distance < best_distance:
+                    best, best_distance = index, distance
+        return best
+
+    def insert(self, group, energy):
+        """Register the next stored point (its index is the number already stored)."""
+        u = float(np.arcsinh(energy))
+        if self._width is None:
+            _, u_low, u_high = self._span(energy)
+            self._ensure_width(u_low, u_high, u)
+        self._bins.setdefault((group, self._bin(u)), []).append(len(self._keys))
+        self._keys.append((group, u))
+
+
+class MinimaDatabase:
+    """Distinct minima, in the order they were first found.
+
+    Parameters
+    ----------
+    objective : Objective
+        Supplies ``energy_tolerance``, ``position_tolerance`` and ``distance``.
+
+    Examples
+    --------
+    >>> import numpy as np
+    >>> from sklandscape._explore._objective import FunctionObjective
+    >>> from sklandscape._explore._database import MinimaDatabase, MinimumRecord
+    >>> objective = FunctionObjective(lambda x: float(x @ x), 2)
+    >>> database = MinimaDatabase(objective)
+    >>> def record(x, energy):
+    ...     return MinimumRecord(np.asarray(x, float), energy, 0.0, 1.0, 1.0, 2.0)
+    >>> database.add(record([0.0, 0.0], 1.0))
+    (0, True)
+    >>> database.add(record([1e-9, 0.0], 1.0 + 1e-12))   # the same minimum again
+    (0, False)
+    >>> database.add(record([1.0, 0.0], 1.0))            # same energy, elsewhere
+    (1, True)
+    """
+
+    def __init__(self, objective):
+        self._index = _EnergyBinnedIndex(objective)
+        self.records = []
+        self._energies = []
+        self._positions = []
+
+    def __len__(self):
+        return len(self.records)
+
+    def find(self, record):
+        """Index of a stored minimum equal to ``record``, or ``None``."""
+        return self._index.find(None, record.energy, record.x, self._energies, self._positions)
+
+    def add(self, record):
+        """Store ``record`` unless already present; return ``(index, is_new)``."""
+        index = self.find(record)
+        if index is not None:
+            return index, False
+        self._index.insert(None, record.energy)
+        self.records.append(record)
+        self._energies.append(record.energy)
+        self._positions.append(record.x)
+        return len(self.records) - 1, True
+
+    def energies(self):
+        """Energies of the stored minima, shape (n_minima,)."""
+        return np.array(self._energies, dtype=float)
+
+    def positions(self, n_params):
+        """Canonical coordinates of the stored minima, shape (n_minima, n_params)."""
+        if not self._positions:
+            return np.empty((0, n_params))
+        return np.array(self._positions, dtype=float)
+
+
+class TransitionStateDatabase:
+    """Distinct transition states, each joining two distinct minima.
+
+    A transition state is identified by the unordered pair of minima it joins
+    together with its energy and canonical position. One whose two minima are
+    the same (after deduplication of the minima) is a degenerate rearrangement
+    and is not stored.
+
+    Parameters
+    ----------
+    objective : Objective
+    """
+
+    def __init__(self, objective):
+        self._index = _EnergyBinnedIndex(objective)
+        self.records = []
+        self.pairs = []
+        self._energies = []
+        self._positions = []
+
+    def __len__(self):
+        return len(self.records)
+
+    def add(self, pair, record):
+        """Store ``record`` joining minima ``pair = (i, j)``.
+
+        Returns
+        -------
+        index : int or None
+            Index of the stored (new or existing) transition state; ``None``
+            when the TS is degenerate.
+        status : {"new", "duplicate", "degenerate"}
+        """
+        i, j = int(pair[0]), int(pair[1])
+        if i == j:
+            return None, "degenerate"
+        group = (min(i, j), max(i, j))
+        index = self._index.find(group, record.energy, record.x, self._energies, self._positions)
+        if index is not None:
+            return index, "duplicate"
+        self._index.insert(group, record.energy)
+        self.records.append(record)
+        self.pairs.append(group)
+        self._energies.append(record.energy)
+        self._positions.append(record.x)
+        return len(self.records) - 1, "new"
+
+    def pair_array(self):
+        """The minima joined by each stored TS, shape (n_ts, 2), smaller index first."""
+        if not self.pairs:
+            return np.empty((0, 2), dtype=np.int64)
+        return np.array(self.pairs, dtype=np.int64)

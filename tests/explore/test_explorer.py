@@ -1,0 +1,256 @@
+"""explore(): the public entry point of the exploration engine."""
+
+import logging
+
+import numpy as np
+import pytest
+from joblib import parallel_config
+
+from sklandscape import explore
+from sklandscape._explore import FunctionObjective
+from sklandscape.landscape import Landscape
+from sklandscape.surfaces import DoubleWell1D, MullerBrown, SeparableEggCrate, TwoGaussians
+
+# Müller-Brown minima: DESIGN.md reference values.
+MULLER_BROWN_MINIMA = np.array([-146.70, -108.17, -80.77])
+
+
+def assert_same_landscape(first, second):
+    """Bit-identical tables and metadata."""
+    assert first.metadata == second.metadata
+    for table_a, table_b in (
+        (first.minima, second.minima),
+        (first.transition_states, second.transition_states),
+    ):
+        assert table_a.columns == table_b.columns
+        for name in table_a.columns:
+            np.testing.assert_array_equal(table_a[name], table_b[name])
+
+
+def test_muller_brown_minima_match_reference_values():
+    landscape = explore(MullerBrown(), n_hops=30, n_chains=2, connect=False, random_state=0)
+    assert isinstance(landscape, Landscape)
+    np.testing.assert_allclose(landscape.minima.energy, MULLER_BROWN_MINIMA, atol=5e-3)
+    assert landscape.global_minimum == 0
+    # every stored minimum: zero gradient and a positive definite Hessian (recomputed here)
+    surface = MullerBrown()
+    for x in landscape.minima.x:
+        assert np.max(np.abs(surface.gradient(x))) < 1e-5
+        assert np.all(np.linalg.eigvalsh(surface.hessian(x)) > 0)
+
+
+def test_hessian_columns_match_eigenvalues_of_the_minima():
+    surface = MullerBrown()
+    landscape = explore(surface, n_hops=20, n_chains=2, connect=False, random_state=1)
+    for i, x in enumerate(landscape.minima.x):
+        eigenvalues = np.linalg.eigvalsh(surface.hessian(x))
+        np.testing.assert_allclose(landscape.minima.hessian_min_eigenvalue[i], eigenvalues[0])
+        np.testing.assert_allclose(landscape.minima.hessian_max_eigenvalue[i], eigenvalues[-1])
+        np.testing.assert_allclose(landscape.minima.hessian_trace[i], eigenvalues.sum())
+        np.testing.assert_allclose(
+            landscape.minima.log_hessian_product[i], np.sum(np.log(eigenvalues))
+        )
+
+
+def test_minima_sorted_by_energy_and_distinct():
+    landscape = explore(SeparableEggCrate(), n_hops=60, n_chains=2, connect=False, random_state=0)
+    assert np.all(np.diff(landscape.minima.energy) >= 0)
+    x = landscape.minima.x
+    distances = np.linalg.norm(x[:, None] - x[None], axis=-1) + np.eye(len(x)) * 1e9
+    assert distances.min() > 0.5  # the wells are one unit apart
+
+
+def test_callable_with_scipy_conventions():
+    """A plain function with jac=True/hess callables gives the same minima as the Objective."""
+    surface = TwoGaussians()
+
+    def fun(x):
+        return surface.value_and_grad(x)
+
+    landscape = explore(
+        fun,
+        jac=True,
+        hess=surface.hessian,
+        bounds=[(-3, 3), (-3, 3)],
+        n_hops=10,
+        n_chains=2,
+        connect=False,
+        random_state=0,
+    )
+    # minima on the first axis where d/dx [exp(-(x-1)^2) + exp(-(x+1)^2)] = 0 (brentq)
+    from scipy.optimize import brentq
+
+    def slope(t):
+        return (t - 1) * np.exp(-((t - 1) ** 2)) + (t + 1) * np.exp(-((t + 1) ** 2))
+
+    root = brentq(slope, 0.5, 1.5)
+    np.testing.assert_allclose(np.sort(landscape.minima.x[:, 0]), [-root, root], atol=1e-6)
+    np.testing.assert_allclose(landscape.minima.x[:, 1], 0, atol=1e-6)
+
+
+def test_numerical_gradient_and_x0():
+    landscape = explore(
+        lambda x: (x[0] ** 2 - 1) ** 2 + 0.3 * x[0],
+        x0=[0.5],
+        n_hops=15,
+        n_chains=2,
+        step_size=1.8,
+        connect=False,
+        random_state=0,
+    )
+    roots = np.roots([4, 0, -4, 0.3]).real
+    minima = np.sort(roots[12 * roots**2 - 4 > 0])
+    np.testing.assert_allclose(np.sort(landscape.minima.x[:, 0]), minima, atol=1e-5)
+
+
+@pytest.mark.parametrize("backend", ["threading", "loky"])
+def test_identical_for_any_n_jobs_and_backend(backend):
+    surface = SeparableEggCrate()
+    kwargs = dict(n_hops=15, n_chains=3, connect=False, random_state=7)
+    serial = explore(surface, n_jobs=1, **kwargs)
+    with parallel_config(backend=backend):
+        parallel = explore(surface, n_jobs=2, **kwargs)
+    assert_same_landscape(serial, parallel)
+
+
+def test_random_state_reproducible_and_seeds_matter():
+    surface = SeparableEggCrate()
+    first = explore(surface, n_hops=10, n_chains=2, connect=False, random_state=3)
+    again = explore(surface, n_hops=10, n_chains=2, connect=False, random_state=3)
+    other = explore(surface, n_hops=10, n_chains=2, connect=False, random_state=4)
+    assert_same_landscape(first, again)
+    assert not np.array_equal(first.minima.energy, other.minima.energy)
+    generator = explore(
+        surface, n_hops=10, n_chains=2, connect=False, random_state=np.random.default_rng(3)
+    )
+    assert generator.n_minima > 0
+
+
+def test_nan_region_is_rejected_and_counted():
+    """A loss that is NaN for x > 0.5 never crashes the exploration and is counted."""
+
+    def fun(x):
+        if x[0] > 0.5:
+            return np.nan, np.full(1, np.nan)
+        return (x[0] ** 2 - 1) ** 2, np.array([4 * x[0] ** 3 - 4 * x[0]])
+
+    landscape = explore(
+        fun,
+        x0=[-1.2],
+        jac=True,
+        bounds=[(-2, 2)],
+        n_hops=40,
+        n_chains=2,
+        step_size=1.5,
+        connect=False,
+        random_state=0,
+    )
+    assert landscape.n_minima == 1
+    np.testing.assert_allclose(landscape.minima.x[0], [-1.0], atol=1e-6)
+    assert landscape.metadata["n_nonfinite_rejected"] > 0
+    assert np.all(np.isfinite(landscape.minima.energy))
+
+
+def test_plateau_quenches_are_rejected_and_counted():
+    """On a flat plateau (|x| > 1) the gradient vanishes but the Hessian is zero: rejected."""
+
+    def fun(x):
+        return min(float(x[0]) ** 2, 1.0)
+
+    landscape = explore(
+        fun,
+        x0=[0.3],
+        bounds=[(-3, 3)],
+        n_hops=20,
+        n_chains=1,
+        step_size=2.0,
+        connect=False,
+        random_state=0,
+    )
+    meta = landscape.metadata
+    assert landscape.n_minima == 1
+    assert meta["n_not_minimum"] + meta["n_unconverged"] > 0
+    assert meta["n_hops_total"] == 20
+
+
+def test_metadata_counts():
+    landscape = explore(DoubleWell1D(), n_hops=12, n_chains=3, connect=False, random_state=0)
+    meta = landscape.metadata
+    assert meta["n_hops_total"] == 36
+    assert 0 < meta["n_accepted"] <= 36
+    assert meta["n_connection_attempts"] == 0
+    assert meta["n_function_evaluations"] > 36
+    assert meta["temperature"] == DoubleWell1D().default_temperature()
+    assert meta["step_size"] == DoubleWell1D().default_step_size()
+    assert meta["n_explore_runs"] == 1
+
+
+def test_warm_start_extends_the_landscape():
+    surface = SeparableEggCrate()
+    first = explore(surface, n_hops=10, n_chains=2, connect=False, random_state=0)
+    second = explore(
+        surface, n_hops=10, n_chains=2, connect=False, random_state=0, landscape=first
+    )
+    assert second.metadata["n_hops_total"] == 40
+    assert second.metadata["n_explore_runs"] == 2
+    assert second.n_minima >= first.n_minima
+    # every earlier minimum is still there
+    for x in first.minima.x:
+        assert np.min(np.linalg.norm(second.minima.x - x, axis=1)) < 1e-9
+    # different seeds: the second run is not a replay of the first
+    replay = explore(surface, n_hops=10, n_chains=2, connect=False, random_state=0)
+    assert second.n_minima > replay.n_minima or not np.array_equal(
+        second.minima.energy, replay.minima.energy
+    )
+
+
+def test_zero_hops_quenches_the_starting_points():
+    landscape = explore(DoubleWell1D(), x0=[0.2], n_hops=0, n_chains=1, connect=False)
+    np.testing.assert_allclose(landscape.minima.x, [[1.0]], atol=1e-6)
+
+
+def test_verbose_logs_progress(caplog):
+    with caplog.at_level(logging.INFO, logger="sklandscape"):
+        explore(DoubleWell1D(), n_hops=3, n_chains=1, connect=False, verbose=1, random_state=0)
+    messages = " ".join(record.getMessage() for record in caplog.records)
+    assert "basin-hopping: 3 hops" in messages
+    assert "2 minima" in messages
+
+
+@pytest.mark.parametrize(
+    "kwargs, error, match",
+    [
+        (dict(bounds=[(1.0, 0.0)]), ValueError, "low < high"),
+        (dict(x0=[3.0], bounds=[(-2, 2)]), ValueError, "outside bounds"),
+        (dict(x0=[1.0, 2.0], bounds=[(-2, 2)]), ValueError, "shape"),
+        (dict(), ValueError, "x0 is required"),
+        (dict(bounds=[(None, 2.0)]), ValueError, "finite bounds"),
+        (dict(x0=[0.5], n_hops=-1), ValueError, "n_hops"),
+        (dict(x0=[0.5], n_chains=0), ValueError, "n_chains"),
+        (dict(x0=[0.5], n_hops=2.5), TypeError, "n_hops"),
+        (dict(x0=[0.5], temperature=-1.0), ValueError, "temperature"),
+        (dict(x0=[0.5], step_size=0.0), ValueError, "step_size"),
+        (dict(x0=[0.5], random_state="seed"), TypeError, "random_state"),
+    ],
+)
+def test_bad_input(kwargs, error, match):
+    with pytest.raises(error, match=match):
+        explore(lambda x: float(x @ x), connect=False, **kwargs)
+
+
+def test_gradient_of_wrong_shape():
+    with pytest.raises(ValueError, match="gradient must have shape"):
+        explore(lambda x: (float(x @ x), np.zeros(3)), x0=[0.1, 0.2], jac=True, connect=False)
+
+
+@pytest.mark.parametrize("name", ["jac", "hess", "bounds"])
+def test_objective_with_jac_hess_or_bounds(name):
+    value = {"jac": True, "hess": np.eye, "bounds": [(-1, 1), (-1, 1)]}[name]
+    with pytest.raises(TypeError, match=name):
+        explore(TwoGaussians(), connect=False, **{name: value})
+
+
+def test_objective_x0_of_wrong_length():
+    objective = FunctionObjective(lambda x: float(x @ x), 2)
+    with pytest.raises(ValueError, match="length 2"):
+        explore(objective, x0=[0.0, 0.0, 0.0], connect=False)
