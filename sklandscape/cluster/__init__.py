@@ -1,0 +1,1 @@
+"""Clustering estimators that explore the landscape of their cost."""

@@ -1,0 +1,322 @@
+"""The K-means cost as an energy landscape.
+
+The parameters are the ``K`` centres flattened row by row, ``x = vec(C)``
+(``n_params = K * n_features``), and the energy is the weighted mean squared
+distance of the data to their nearest centre,
+
+.. math::
+
+    E(C) = \\frac{1}{W} \\sum_i w_i \\min_k |x_i - c_k|^2, \\qquad W = \\sum_i w_i,
+
+which is ``inertia / n_samples`` for unit weights. Normalising by ``W``
+rather than ``n_samples`` makes a sample of weight 2 exactly equivalent to a
+repeated sample, and keeps the Hessian eigenvalues (``2 W_k / W``, at most 2)
+independent of the scale of the weights.
+
+At fixed assignments ``E`` is quadratic, so between the kinks where a point
+changes its nearest centre
+
+* gradient: ``dE/dc_k = (2 / W) sum_{i in k} w_i (c_k - x_i) = (2 W_k / W) (c_k - m_k)``,
+  with ``W_k`` the weight and ``m_k`` the weighted mean of cluster ``k``;
+* Hessian: block diagonal, ``d2E/dc_k^2 = (2 W_k / W) I``.
+
+A local minimum is a fixed point of Lloyd's algorithm with no empty cluster
+(``c_k = m_k``: zero gradient, positive-definite Hessian), so the local
+minimiser is Lloyd's algorithm run until no assignment changes. Minima that
+differ only by a relabelling of the clusters are one minimum: the canonical
+form sorts the centres lexicographically.
+
+The cost is not twice differentiable at the kinks, so the Hessian index of a
+saddle is undefined there. **Transition states** of this landscape are
+defined instead as the highest point of a converged elastic band between two
+minima, the band's highest segment being maximised exactly by
+:meth:`KMeansObjective.segment_maximum`: along a segment the cost is
+piecewise quadratic with convex pieces (see :mod:`._kmeans_segment`), so the
+maximum sits exactly on an assignment boundary (or at an end).
+"""
+
+import numpy as np
+
+from .._explore._minimize import MinimizeResult
+from .._explore._objective import Objective
+from ._kmeans_moves import kmeans_plusplus, perturb_centres, squared_distances
+from ._kmeans_segment import segment_profile
+
+__all__ = ["KMeansObjective"]
+
+#: Auto temperature as a fraction of the energy of a k-means++ seeding.
+TEMPERATURE_FRACTION = 0.01
+#: Auto step as a fraction of the root-mean-square per-feature standard deviation.
+STEP_FRACTION = 0.1
+#: Seed of the k-means++ seeding that sets the auto temperature (a data statistic, not a draw).
+_TEMPERATURE_SEED = 0
+
+
+class KMeansObjective(Objective):
+    """K-means cost over the flattened centres, with Lloyd's algorithm as local solver.
+
+    Parameters
+    ----------
+    X : array-like of shape (n_samples, n_features)
+        Finite training data.
+    n_clusters : int
+        Number of centres ``K``.
+    sample_weight : array-like of shape (n_samples,), default=None
+        Non-negative weights with a positive sum (default: all 1).
+    max_iter : int, default=300
+        Maximum Lloyd iterations per local minimisation.
+    tol : float, default=0.0
+        Lloyd's iterations also stop when the squared centre shift
+        ``sum_k |c_k' - c_k|^2`` falls to ``tol`` times the mean per-feature
+        variance (scikit-learn's convention). Only exact fixed points (no
+        assignment change) count as converged minima, so ``tol > 0`` trades
+        rejected minimisations for speed.
+
+    Attributes
+    ----------
+    n_clusters, n_features : int
+    mean_ : ndarray of shape (n_features,)
+        The unweighted mean of X, subtracted internally for accurate
+        distances (as scikit-learn does).
+    n_distinct : int
+        Number of distinct rows of X with positive weight. When it is below
+        ``K``, ``K - n_distinct`` clusters are necessarily empty at every
+        minimum and their ``(K - n_distinct) * n_features`` flat directions are
+        zero modes.
+
+    Notes
+    -----
+    Data-scaled defaults:
+
+    * temperature: ``0.01 * E_pp``, with ``E_pp`` the energy of a greedy
+      k-means++ seeding of the data (fixed internal seed): basin-hopping then
+      accepts uphill moves of a percent of the typical unconverged cost;
+    * step size: ``0.1 * sqrt(mean_j var_j)``, a tenth of the root-mean-square
+      per-feature standard deviation (weighted), for the ``"displace"`` move.
+
+    Examples
+    --------
+    >>> import numpy as np
+    >>> from sklandscape.cluster._kmeans_objective import KMeansObjective
+    >>> X = np.array([[0.0], [1.0], [10.0], [11.0]])
+    >>> objective = KMeansObjective(X, n_clusters=2)
+    >>> result = objective.local_minimize(np.array([0.0, 5.0]))
+    >>> result.x, result.energy
+    (array([ 0.5, 10.5]), 0.25)
+    """
+
+    smooth = False
+
+    def __init__(self, X, n_clusters, *, sample_weight=None, max_iter=300, tol=0.0):
+        X = np.asarray(X, dtype=float)
+        n_samples, n_features = X.shape
+        super().__init__(int(n_clusters) * n_features)
+        weights = np.ones(n_samples) if sample_weight is None else np.asarray(sample_weight, float)
+        self.n_clusters = int(n_clusters)
+        self.n_features = n_features
+        self.max_iter = int(max_iter)
+        self.tol = float(tol)
+        self.mean_ = X.mean(axis=0)
+        self._X = X - self.mean_
+        self._weights = weights
+        self._weighted_X = weights[:, None] * self._X
+        self._total_weight = float(weights.sum())
+        self._x_squared_norms = np.einsum("ij,ij->i", self._X, self._X)
+        weighted_mean = weights @ self._X / self._total_weight
+        variances = weights @ (self._X - weighted_mean) ** 2 / self._total_weight
+        self._mean_variance = float(np.mean(variances))
+        self._total_variance = float(np.sum(variances))
+        self.n_distinct = int(np.unique(X[weights > 0], axis=0).shape[0])
+        self.n_zero_modes = max(0, self.n_clusters - self.n_distinct) * n_features
+        spread = np.sqrt(self._total_variance)
+        rounding = 16 * np.finfo(float).eps * float(np.max(np.abs(self.mean_), initial=0.0))
+        self.gtol = 1e-8 * spread + rounding if spread > 0 else 1e-8 + rounding
+
+    # ------------------------------------------------------------ helpers
+    def centres(self, x):
+        """Centres of shape (K, n_features) in data coordinates from a flat ``x``."""
+        return np.asarray(x, dtype=float).reshape(self.n_clusters, self.n_features)
+
+    def _centred(self, x):
+        return self.centres(x) - self.mean_
+
+    def _flat(self, centred):
+        return (centred + self.mean_).ravel()
+
+    def assign(self, x):
+        """Nearest centre of every training point (ties: lowest index)."""
+        return self._labels(self._centred(x))
+
+    def _labels(self, centred):
+        return np.argmin(squared_distances(self._X, centred, self._x_squared_norms), axis=1)
+
+    def _cluster_sums(self, labels):
+        n_clusters = self.n_clusters
+        weight = np.bincount(labels, weights=self._weights, minlength=n_clusters)
+        sums = np.empty((n_clusters, self.n_features))
+        for j in range(self.n_features):
+            sums[:, j] = np.bincount(labels, weights=self._weighted_X[:, j], minlength=n_clusters)
+        return weight, sums
+
+    def _energy_of(self, centred, labels):
+        residual = self._X - centred[labels]
+        return float(self._weights @ np.einsum("ij,ij->i", residual, residual)) / (
+            self._total_weight
+        )
+
+    def cluster_weights(self, x):
+        """Total weight ``W_k`` of each cluster at ``x``."""
+        labels = self.assign(x)
+        return np.bincount(labels, weights=self._weights, minlength=self.n_clusters)
+
+    # ------------------------------------------------------------- energy
+    def value(self, x):
+        centred = self._centred(x)
+        return self._energy_of(centred, self._labels(centred))
+
+    def value_and_grad(self, x):
+        centred = self._centred(x)
+        labels = self._labels(centred)
+        weight, sums = self._cluster_sums(labels)
+        occupied = weight > 0
+        grad = np.zeros_like(centred)
+        means = sums[occupied] / weight[occupied, None]
+        grad[occupied] = (2.0 * weight[occupied, None] / self._total_weight) * (
+            centred[occupied] - means
+        )
+        return self._energy_of(centred, labels), grad.ravel()
+
+    def hessian(self, x):
+        """Exact Hessian at fixed assignments: ``diag(2 W_k / W)`` repeated per feature."""
+        curvature = 2.0 * self.cluster_weights(x) / self._total_weight
+        return np.diag(np.repeat(curvature, self.n_features))
+
+    # ----------------------------------------------------------- geometry
+    def canonical(self, x):
+        """Centres sorted lexicographically (first feature first), flattened."""
+        centres = self.centres(x)
+        order = np.lexsort(centres.T[::-1])
+        return centres[order].ravel()
+
+    @property
+    def length_scale(self):
+        """Root-mean-square spread of the data, ``sqrt(sum_j var_j)`` (1 if constant)."""
+        spread = np.sqrt(self._total_variance)
+        return float(spread) if spread > 0 else 1.0
+
+    def position_tolerance(self):
+        """``1e-9 * length_scale * sqrt(n_params)``.
+
+        Lloyd's fixed points are exact, so the same minimum found twice
+        agrees to rounding; distinct minima differ by at least one point's
+        reassignment, which can move a centre by much less than a percent.
+        """
+        return 1e-9 * self.length_scale * np.sqrt(self.n_params)
+
+    def energy_tolerance(self, energy):
+        """``1e-9 * (|E| + total variance)``: relative, and meaningful at ``E = 0``."""
+        return 1e-9 * (abs(float(energy)) + self._total_variance)
+
+    # -------------------------------------------------------- exploration
+    def default_temperature(self):
+        """``0.01`` times the energy of a greedy k-means++ seeding (see Notes)."""
+        rng = np.random.default_rng(_TEMPERATURE_SEED)
+        seeding = kmeans_plusplus(self._X, self._weights, self.n_clusters, rng)
+        energy = self._energy_of(seeding, self._labels(seeding))
+        if energy > 0:
+            return TEMPERATURE_FRACTION * energy
+        return TEMPERATURE_FRACTION * self._total_variance if self._total_variance > 0 else 1.0
+
+    def default_step_size(self):
+        """``0.1 * sqrt(mean_j var_j)`` (see Notes)."""
+        scale = np.sqrt(self._mean_variance)
+        return STEP_FRACTION * float(scale) if scale > 0 else STEP_FRACTION
+
+    def random_point(self, rng):
+        """Greedy k-means++ seeding, flattened."""
+        return self._flat(kmeans_plusplus(self._X, self._weights, self.n_clusters, rng))
+
+    def perturb(self, x, rng, step_size):
+        """One basin-hopping move (see :mod:`._kmeans_moves`): reseed, swap or displace."""
+        centred = perturb_centres(
+            self._X, self._weights, self._centred(x), rng, step_size, self._x_squared_norms
+        )
+        return self._flat(centred)
+
+    def local_minimize(self, x):
+        """Lloyd's algorithm from ``x`` until no assignment changes.
+
+        Each iteration assigns every point to its nearest centre and moves
+        every centre to the weighted mean of its points. An empty cluster is
+        relocated, as in scikit-learn, to the point farthest from its
+        centre, which leaves its former cluster. The result is converged when
+        an iteration changes no assignment (an exact fixed point: the
+        gradient vanishes to rounding).
+
+        Returns
+        -------
+        MinimizeResult
+            ``n_evaluations`` counts Lloyd iterations.
+        """
+        centred = self._centred(x)
+        labels = self._labels(centred)
+        threshold = self.tol * self._mean_variance
+        converged = False
+        message = f"max_iter={self.max_iter} reached"
+        n_iter = 0
+        while n_iter < self.max_iter:
+            n_iter += 1
+            updated = self._lloyd_centres(centred, labels)
+            shift = float(np.sum((updated - centred) ** 2))
+            centred = updated
+            new_labels = self._labels(centred)
+            if np.array_equal(new_labels, labels):
+                converged, message = True, "fixed point: no assignment changed"
+                break
+            labels = new_labels
+            if shift <= threshold:
+                message = f"centre shift below tol={self.tol}"
+                break
+        x_final = self._flat(centred)
+        energy, grad = self.value_and_grad(x_final)
+        converged = converged and float(np.max(np.abs(grad))) <= 10 * self.gtol
+        return MinimizeResult(x_final, energy, grad, converged, n_iter, message)
+
+    def _lloyd_centres(self, centred, labels):
+        """Weighted means of the clusters; empty clusters relocated to far points.
+
+        Only points off their centre are candidates: when every point sits on
+        a centre (fewer distinct points than clusters), the remaining empty
+        centres stay where they are.
+        """
+        weight, sums = self._cluster_sums(labels)
+        empty = np.flatnonzero(weight <= 0)
+        if empty.size:
+            residual = np.sum((self._X - centred[labels]) ** 2, axis=1)
+            residual[self._weights <= 0] = 0.0
+            farthest = np.argsort(residual, kind="stable")[::-1][: empty.size]
+            farthest = farthest[residual[farthest] > 0]
+            if farthest.size:
+                labels = labels.copy()
+                labels[farthest] = empty[: farthest.size]
+                weight, sums = self._cluster_sums(labels)
+        updated = centred.copy()
+        occupied = weight > 0
+        updated[occupied] = sums[occupied] / weight[occupied, None]
+        return updated
+
+    def segment_maximum(self, x0, x1):
+        """Exact ``t`` in [0, 1] of the highest cost on the segment ``x0 -> x1``.
+
+        Along ``c(t) = c0 + t (c1 - c0)`` the cost is piecewise quadratic with
+        convex pieces, so its maximum is at an assignment breakpoint or at an
+        end; every breakpoint is located analytically (:mod:`._kmeans_segment`).
+        """
+        t, energy = self.segment_profile(x0, x1)
+        return float(t[np.argmax(energy)])
+
+    def segment_profile(self, x0, x1):
+        """Breakpoints ``t`` (with 0 and 1) and energies of the cost on ``x0 -> x1``."""
+        start = self._centred(x0)
+        direction = self.centres(x1) - self.centres(x0)
+        return segment_profile(self._X, self._weights, start, direction)
