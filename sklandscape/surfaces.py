@@ -152,14 +152,14 @@ class TwoGaussians(_AnalyticSurface):
 
     Parameters
     ----------
-    bounds : array-like of shape (2, 2), default=((-3, 3), (-3, 3))
+    bounds : array-like of shape (2, 2), default=((-2.5, 2.5), (-2.5, 2.5))
         The energy rises towards every side of the default box.
     """
 
     _temperature = 0.2
     _step_size = 0.6
 
-    def __init__(self, bounds=((-3.0, 3.0), (-3.0, 3.0))):
+    def __init__(self, bounds=((-2.5, 2.5), (-2.5, 2.5))):
         super().__init__(2, bounds=bounds)
 
     def _evaluate(self, points, order):

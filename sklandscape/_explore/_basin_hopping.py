@@ -11,6 +11,10 @@ per basin of attraction. A chain repeats
 3. accept ``minimum`` as the new current point with the Metropolis
    probability ``min(1, exp(-(E_minimum - E_current) / T))``.
 
+Until a chain holds a minimum (its start may be NaN or not minimisable) its
+steps are taken from the start point, or drawn from ``objective.random_point``
+when the box is finite.
+
 Every verified minimum a chain visits is recorded, accepted or not (it is
 part of the landscape either way). Steps whose minimisation met NaN/inf are
 rejected and counted, never fatal.
@@ -100,7 +104,18 @@ def run_chain(objective, x_start, rng, n_hops, temperature, step_size):
     Returns
     -------
     ChainResult
+
+    Notes
+    -----
+    BLAS is limited to one thread while the chain runs: L-BFGS-B calls BLAS
+    on tiny arrays, and a multi-threaded BLAS made it up to ~70 times slower
+    on a busy two-core machine.
     """
+    with threadpool_limits(limits=1, user_api="blas"):
+        return _run_chain(objective, x_start, rng, n_hops, temperature, step_size)
+
+
+def _run_chain(objective, x_start, rng, n_hops, temperature, step_size):
     result = ChainResult()
     database = MinimaDatabase(objective)
 
@@ -120,8 +135,13 @@ def run_chain(objective, x_start, rng, n_hops, temperature, step_size):
     current = record(np.asarray(x_start, dtype=float))
     current_x = np.asarray(x_start, dtype=float) if current is None else current.x
     current_energy = np.inf if current is None else current.energy
+    can_restart = objective.bounds is not None and np.all(np.isfinite(objective.bounds))
     for _ in range(n_hops):
-        trial = record(objective.perturb(current_x, rng, step_size))
+        if current is None and can_restart:
+            # no minimum yet (the start was NaN or not a minimum): try a fresh point
+            trial = record(np.asarray(objective.random_point(rng), dtype=float))
+        else:
+            trial = record(objective.perturb(current_x, rng, step_size))
         result.n_hops += 1
         if trial is None:
             continue
@@ -131,11 +151,6 @@ def run_chain(objective, x_start, rng, n_hops, temperature, step_size):
     result.minima = database.records
     result.final_x = None if current is None else np.asarray(current_x, dtype=float)
     return result
-
-
-def _run_chain_single_threaded(objective, x_start, rng, n_hops, temperature, step_size):
-    with threadpool_limits(limits=1, user_api="blas"):
-        return run_chain(objective, x_start, rng, n_hops, temperature, step_size)
 
 
 def run_chains(objective, starts, rngs, n_hops, temperature, step_size, n_jobs=None):
@@ -163,8 +178,6 @@ def run_chains(objective, starts, rngs, n_hops, temperature, step_size, n_jobs=N
     """
     with threadpool_limits(limits=1, user_api="blas"):
         return Parallel(n_jobs=n_jobs)(
-            delayed(_run_chain_single_threaded)(
-                objective, start, rng, n_hops, temperature, step_size
-            )
+            delayed(run_chain)(objective, start, rng, n_hops, temperature, step_size)
             for start, rng in zip(starts, rngs, strict=True)
         )

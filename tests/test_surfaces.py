@@ -1,0 +1,141 @@
+"""Analytic test surfaces: derivatives by finite differences, stationary points independently."""
+
+import numpy as np
+import pytest
+from scipy.optimize import brentq, minimize
+
+from sklandscape.surfaces import DoubleWell1D, MullerBrown, SeparableEggCrate, TwoGaussians
+
+SURFACES = [
+    MullerBrown(),
+    TwoGaussians(),
+    DoubleWell1D(),
+    DoubleWell1D(tilt=0.4),
+    SeparableEggCrate(),
+    SeparableEggCrate(n_wells=4),
+]
+
+
+def random_points(surface, n, seed=0):
+    rng = np.random.default_rng(seed)
+    return rng.uniform(surface.bounds[:, 0], surface.bounds[:, 1], size=(n, surface.n_params))
+
+
+@pytest.mark.parametrize("surface", SURFACES, ids=lambda s: type(s).__name__)
+def test_gradient_matches_central_differences_of_the_energy(surface):
+    h = 1e-6
+    for x in random_points(surface, 20):
+        steps = h * np.eye(surface.n_params)
+        numerical = [(surface.value(x + e) - surface.value(x - e)) / (2 * h) for e in steps]
+        scale = max(1.0, np.max(np.abs(numerical)))
+        np.testing.assert_allclose(surface.gradient(x), numerical, atol=1e-6 * scale)
+
+
+@pytest.mark.parametrize("surface", SURFACES, ids=lambda s: type(s).__name__)
+def test_hessian_matches_central_differences_of_the_gradient(surface):
+    h = 1e-6
+    for x in random_points(surface, 20, seed=1):
+        steps = h * np.eye(surface.n_params)
+        numerical = np.array(
+            [(surface.gradient(x + e) - surface.gradient(x - e)) / (2 * h) for e in steps]
+        ).T
+        scale = max(1.0, np.max(np.abs(numerical)))
+        np.testing.assert_allclose(surface.hessian(x), numerical, atol=1e-5 * scale)
+        np.testing.assert_array_equal(surface.hessian(x), surface.hessian(x).T)
+
+
+@pytest.mark.parametrize("surface", SURFACES, ids=lambda s: type(s).__name__)
+def test_vectorised_energies_match_pointwise_values(surface):
+    points = random_points(surface, 12, seed=2).reshape(3, 4, surface.n_params)
+    expected = np.array([[surface.value(p) for p in row] for row in points])
+    np.testing.assert_allclose(surface.energies(points), expected, rtol=1e-14, atol=1e-14)
+    with pytest.raises(ValueError, match="last dimension"):
+        surface.energies(np.zeros((3, surface.n_params + 1)))
+
+
+@pytest.mark.parametrize(
+    "surface", [MullerBrown(), TwoGaussians(), SeparableEggCrate()], ids=lambda s: type(s).__name__
+)
+def test_energy_rises_towards_every_side_of_the_default_box(surface):
+    """No stationary point (KKT point) can sit on the boundary of the box."""
+    t = np.linspace(0, 1, 501)
+    (x_low, x_high), (y_low, y_high) = surface.bounds
+    ys, xs = y_low + t * (y_high - y_low), x_low + t * (x_high - x_low)
+    sides = [
+        (np.c_[np.full_like(t, x_low), ys], 0, -1),
+        (np.c_[np.full_like(t, x_high), ys], 0, 1),
+        (np.c_[xs, np.full_like(t, y_low)], 1, -1),
+        (np.c_[xs, np.full_like(t, y_high)], 1, 1),
+    ]
+    for points, axis, outward in sides:
+        slopes = np.array([surface.gradient(p)[axis] for p in points]) * outward
+        assert slopes.min() > 100 * surface.gtol  # far above the stationarity test
+
+
+def test_muller_brown_minima_reference_energies():
+    surface = MullerBrown()
+    starts = [(-0.5, 1.5), (0.6, 0.0), (-0.05, 0.47)]
+    energies = [
+        minimize(surface.value_and_grad, s, jac=True, method="BFGS", options={"gtol": 1e-10}).fun
+        for s in starts
+    ]
+    np.testing.assert_allclose(energies, [-146.70, -108.17, -80.77], atol=5e-3)
+
+
+def test_two_gaussians_saddle_at_origin():
+    surface = TwoGaussians()
+    energy, gradient = surface.value_and_grad(np.zeros(2))
+    assert energy == pytest.approx(-2 / np.e)
+    np.testing.assert_allclose(gradient, 0)
+    np.testing.assert_allclose(surface.hessian(np.zeros(2)), np.diag([-4 / np.e, 4 / np.e]))
+
+
+@pytest.mark.parametrize("tilt", [0.0, 0.4])
+def test_double_well_stationary_points_are_cubic_roots(tilt):
+    surface = DoubleWell1D(barrier=1.5, tilt=tilt)
+    roots = np.sort(np.roots([6.0, 0.0, -6.0, tilt]).real)
+    for root in roots:
+        assert abs(surface.gradient([root])[0]) < 1e-12
+    curvatures = [surface.hessian([r])[0, 0] for r in roots]
+    assert curvatures[0] > 0 and curvatures[1] < 0 and curvatures[2] > 0
+    if tilt == 0:
+        assert surface.value([0.0]) == 1.5
+
+
+def one_dimensional_stationary_points(surface):
+    """Roots of g' by a dense sign scan plus brentq, split by the sign of g''."""
+    low, high = surface.bounds[0]
+    grid = np.linspace(low, high, 20001)
+    slope = surface.one_dimensional(grid, 1)
+    brackets = np.flatnonzero(np.sign(slope[:-1]) != np.sign(slope[1:]))
+    roots = np.array(
+        [
+            brentq(surface.one_dimensional, grid[i], grid[i + 1], args=(1,), xtol=1e-14)
+            for i in brackets
+        ]
+    )
+    curvature = surface.one_dimensional(roots, 2)
+    return roots[curvature > 0], roots[curvature < 0]
+
+
+@pytest.mark.parametrize("n_wells", [7, 4])
+def test_egg_crate_grid_of_stationary_points(n_wells):
+    surface = SeparableEggCrate(n_wells=n_wells)
+    minima, maxima = one_dimensional_stationary_points(surface)
+    assert minima.size == n_wells and maxima.size == n_wells - 1
+    # minima and maxima alternate, one minimum per unit cell
+    assert np.all(np.diff(np.sort(np.r_[minima, maxima])) > 0.3)
+    for a in minima:
+        for b in maxima:
+            saddle = np.array([a, b])
+            assert np.max(np.abs(surface.gradient(saddle))) < 1e-10
+            assert np.sum(np.linalg.eigvalsh(surface.hessian(saddle)) < 0) == 1
+
+
+def test_constructor_validation():
+    with pytest.raises(ValueError, match="n_wells"):
+        SeparableEggCrate(n_wells=0)
+    with pytest.raises(ValueError, match="barrier"):
+        DoubleWell1D(barrier=0.0)
+    with pytest.raises(ValueError, match="order"):
+        SeparableEggCrate().one_dimensional(0.0, order=3)
