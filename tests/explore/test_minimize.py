@@ -1,0 +1,129 @@
+"""Local minimisation, the KKT free mask, and verification of stationary points."""
+
+import numpy as np
+import pytest
+from scipy.optimize import rosen, rosen_der, rosen_hess
+
+from sklandscape._explore._minimize import (
+    MinimizeResult,
+    NonFiniteEnergyError,
+    free_mask,
+    local_minimize,
+    minimize_and_verify,
+    projected_gradient,
+    quench,
+    verify_stationary_point,
+)
+from sklandscape._explore._objective import FunctionObjective, Objective
+from sklandscape.surfaces import TwoGaussians
+
+
+def test_rosenbrock_minimum_is_found_and_verified():
+    objective = FunctionObjective(rosen, 4, jac=rosen_der, hess=rosen_hess)
+    result = local_minimize(objective, np.array([-1.2, 1.0, -0.5, 0.8]))
+    assert result.converged
+    np.testing.assert_allclose(result.x, np.ones(4), atol=1e-5)
+    minimum = minimize_and_verify(objective, np.array([-1.2, 1.0, -0.5, 0.8]))
+    expected = np.sum(np.log(np.linalg.eigvalsh(rosen_hess(np.ones(4)))))
+    assert minimum.stationary_point.log_hessian_product == pytest.approx(expected, rel=1e-6)
+    assert minimum.stationary_point.index == 0
+
+
+def test_newton_polish_reaches_tolerance_on_an_ill_conditioned_quadratic():
+    scales = np.array([1.0, 1e4, 1e-3])
+    objective = FunctionObjective(
+        lambda x: (0.5 * float(np.sum(scales * (x - 1) ** 2)), scales * (x - 1)),
+        3,
+        jac=True,
+        hess=lambda x: np.diag(scales),
+    )
+    result = local_minimize(objective, np.array([5.0, -3.0, 40.0]))
+    assert result.converged
+    assert np.max(np.abs(result.grad)) <= 10 * objective.gtol
+
+
+def test_minimum_on_a_bound_is_held_and_verified():
+    """E = (x - 2)^2 + y^2 on x <= 1: the minimum sits on the bound x = 1 (KKT)."""
+    objective = FunctionObjective(
+        lambda x: ((x[0] - 2) ** 2 + x[1] ** 2, np.array([2 * (x[0] - 2), 2 * x[1]])),
+        2,
+        jac=True,
+        bounds=[(-1.0, 1.0), (-1.0, 1.0)],
+    )
+    minimum = minimize_and_verify(objective, np.array([0.0, 0.5]))
+    np.testing.assert_allclose(minimum.x, [1.0, 0.0], atol=1e-7)
+    grad = objective.gradient(minimum.x)
+    np.testing.assert_array_equal(free_mask(objective, minimum.x, grad), [False, True])
+    np.testing.assert_allclose(projected_gradient(objective, minimum.x, grad), 0.0, atol=1e-6)
+    # only the free direction enters the Hessian spectrum: log(2)
+    assert minimum.stationary_point.log_hessian_product == pytest.approx(np.log(2.0))
+
+
+def test_free_mask_follows_the_sign_of_the_gradient():
+    objective = Objective(2, bounds=[(0.0, 1.0), (0.0, 1.0)])
+    x = np.array([0.0, 1.0])
+    np.testing.assert_array_equal(free_mask(objective, x, np.array([1.0, -1.0])), [False, False])
+    np.testing.assert_array_equal(free_mask(objective, x, np.array([-1.0, 1.0])), [True, True])
+
+
+def test_verify_the_two_gaussian_saddle():
+    surface = TwoGaussians()
+    saddle = verify_stationary_point(surface, np.zeros(2), index=1)
+    np.testing.assert_allclose(saddle.eigenvalues, [-4 / np.e, 4 / np.e])
+    assert saddle.log_hessian_product == pytest.approx(np.log(4 / np.e))
+    assert verify_stationary_point(surface, np.zeros(2), index=0) is None
+    assert verify_stationary_point(surface, np.array([0.3, 0.0]), index=1) is None  # gradient
+
+
+class Scripted(Objective):
+    """An objective whose local minimiser and Hessian are set by the test."""
+
+    def __init__(self, result=None, error=None, hessian=None):
+        super().__init__(1)
+        self._result, self._error, self._hessian = result, error, hessian
+
+    def value_and_grad(self, x):
+        return float(x[0] ** 2), 2 * np.asarray(x, dtype=float)
+
+    def local_minimize(self, x):
+        if self._error is not None:
+            raise self._error
+        return self._result
+
+    def hessian(self, x):
+        return np.array([[self._hessian]])
+
+
+def result(converged=True, energy=0.0):
+    return MinimizeResult(np.zeros(1), energy, np.zeros(1), converged, 3, "scripted")
+
+
+@pytest.mark.parametrize(
+    "objective, status",
+    [
+        (Scripted(result(), hessian=2.0), "minimum"),
+        (Scripted(error=NonFiniteEnergyError("nan")), "nonfinite"),
+        (Scripted(result(energy=np.nan), hessian=2.0), "nonfinite"),
+        (Scripted(result(), hessian=np.nan), "nonfinite"),
+        (Scripted(result(converged=False), hessian=2.0), "unconverged"),
+        (Scripted(result(), hessian=-2.0), "not_minimum"),
+        (Scripted(result(), hessian=0.0), "not_minimum"),
+    ],
+)
+def test_quench_reports_why(objective, status):
+    minimum, reported = quench(objective, np.zeros(1))
+    assert reported == status
+    assert (minimum is not None) == (status == "minimum")
+    assert (minimize_and_verify(objective, np.zeros(1)) is not None) == (status == "minimum")
+
+
+def test_nan_energy_raises_nonfinite_error():
+    objective = FunctionObjective(lambda x: (np.nan, np.zeros(1)), 1, jac=True)
+    with pytest.raises(NonFiniteEnergyError):
+        local_minimize(objective, np.zeros(1))
+    assert quench(objective, np.zeros(1)) == (None, "nonfinite")
+
+
+def test_a_saddle_start_is_not_a_minimum():
+    """From the exact saddle the gradient is zero: the minimiser stops, verification refuses."""
+    assert quench(TwoGaussians(), np.zeros(2)) == (None, "not_minimum")
