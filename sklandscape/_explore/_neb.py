@@ -1,0 +1,477 @@
+"""Doubly-nudged elastic band (DNEB).
+
+A band of images ``x_0 = x_a, x_1, ..., x_N, x_{N+1} = x_b`` joins two minima.
+The end points stay fixed; every interior image ``i`` moves under the DNEB
+gradient (the negative of the force; Trygubenko & Wales, J. Chem. Phys. 120,
+2082 (2004))
+
+.. math::
+
+    \\tilde g_i = g_i^{\\perp} - F_i^{s\\parallel} - F_i^{s\\perp *},
+
+with ``tau_i`` the unit tangent,
+
+* ``g_i^perp = g_i - (g_i . tau_i) tau_i``: the true gradient with its
+  component along the path removed (the "nudge", Jonsson, Mills & Jacobsen
+  1998), so images slide down to the minimum energy path without sliding
+  along it;
+* ``F_i^{s||} = k (|x_{i+1} - x_i| - |x_i - x_{i-1}|) tau_i``: the spring
+  force along the tangent, which keeps the images equally spaced (Henkelman &
+  Jonsson, J. Chem. Phys. 113, 9978 (2000));
+* ``F_i^{s perp *} = F^{s perp} - (F^{s perp} . u) u`` with
+  ``F^s = k (x_{i+1} - 2 x_i + x_{i-1})``, ``F^{s perp}`` its part
+  orthogonal to ``tau_i`` and ``u = g^perp / |g^perp|``: the "doubly
+  nudged" share of the perpendicular spring force, the part that does not
+  oppose the true force. It straightens the band where the true force is
+  weak and makes the band stable under L-BFGS minimisation.
+
+The tangent is the improved tangent of Henkelman & Jonsson (2000): the
+segment towards the higher neighbour, and an energy-weighted mixture of both
+segments at a local extremum of the band, so that no kinks form.
+
+The band is minimised with L-BFGS without line search (the DNEB gradient is
+not the gradient of any function), with a maximum displacement per image and
+a memory reset whenever the L-BFGS direction is not a descent direction, as
+in OPTIM.
+"""
+
+import logging
+from dataclasses import dataclass
+
+import numpy as np
+
+from ._minimize import NonFiniteEnergyError
+
+__all__ = [
+    "BandResult",
+    "LBFGSMemory",
+    "band_maxima",
+    "band_tangents",
+    "dneb_components",
+    "dneb_gradient",
+    "interpolate_band",
+    "relax_band",
+]
+
+logger = logging.getLogger(__name__)
+
+#: Relative size, in units of the image spacing, of the random displacement
+#: that breaks the symmetry of a straight initial band (a band lying exactly on
+#: a ridge would otherwise stay there).
+INITIAL_JITTER = 1e-3
+#: Relative norm below which a tangent is considered degenerate.
+_TANGENT_TINY = 1e-12
+
+
+def interpolate_band(objective, x_a, x_b, n_images, rng=None):
+    """Images interpolated linearly between ``x_a`` and ``x_b`` (end points included).
+
+    Parameters
+    ----------
+    objective : Objective
+        Its bounds are respected: the box is convex, so the segment stays in
+        it, and the optional jitter is reflected back inside.
+    x_a, x_b : ndarray of shape (n_params,)
+        End points.
+    n_images : int
+        Number of interior (moving) images, at least 1.
+    rng : numpy.random.Generator, optional
+        When given, interior images get a uniform random displacement of
+        relative size :data:`INITIAL_JITTER` times the image spacing.
+
+    Returns
+    -------
+    ndarray of shape (n_images + 2, n_params)
+    """
+    if n_images < 1:
+        raise ValueError(f"n_images must be at least 1, got {n_images}.")
+    x_a = np.asarray(x_a, dtype=float)
+    x_b = np.asarray(x_b, dtype=float)
+    fractions = np.linspace(0.0, 1.0, n_images + 2)[:, None]
+    images = x_a + fractions * (x_b - x_a)
+    if rng is not None:
+        spacing = np.linalg.norm(x_b - x_a) / (n_images + 1)
+        jitter = INITIAL_JITTER * spacing / np.sqrt(x_a.size)
+        images[1:-1] += rng.uniform(-jitter, jitter, size=images[1:-1].shape)
+        images[1:-1] = objective.project_into_bounds(images[1:-1])
+    return images
+
+
+def band_tangents(images, energies):
+    """Unit tangents of the interior images (improved tangent of Henkelman & Jonsson 2000).
+
+    With ``tau+ = x_{i+1} - x_i`` and ``tau- = x_i - x_{i-1}``:
+    ``tau = tau+`` if ``E_{i+1} > E_i > E_{i-1}``; ``tau = tau-`` if
+    ``E_{i+1} < E_i < E_{i-1}``; otherwise (a local extremum)
+    ``tau = tau+ dE_max + tau- dE_min`` when ``E_{i+1} > E_{i-1}`` and
+    ``tau = tau+ dE_min + tau- dE_max`` when not, with
+    ``dE_max/min = max/min(|E_{i+1} - E_i|, |E_{i-1} - E_i|)``.
+
+    Where that vector vanishes (a flat band: equal energies) the bisector of
+    the two unit segments is used, and where that vanishes too (coincident
+    images) the chord ``x_{N+1} - x_0``; so the result is always finite.
+
+    Parameters
+    ----------
+    images : ndarray of shape (n_images + 2, n_params)
+    energies : ndarray of shape (n_images + 2,)
+
+    Returns
+    -------
+    ndarray of shape (n_images, n_params)
+    """
+    segments = np.diff(images, axis=0)
+    return _tangents(segments, _row_norms(segments), energies, images[-1] - images[0])
+
+
+def _row_norms(vectors):
+    return np.sqrt(np.einsum("ij,ij->i", vectors, vectors))
+
+
+def _tangents(segments, lengths, energies, chord):
+    """:func:`band_tangents` from precomputed segments ``x_{i+1} - x_i`` and their lengths."""
+    forward, backward = segments[1:], segments[:-1]
+    delta_next = energies[2:] - energies[1:-1]
+    delta_prev = energies[:-2] - energies[1:-1]
+    abs_next, abs_prev = np.abs(delta_next), np.abs(delta_prev)
+    delta_max = np.maximum(abs_next, abs_prev)
+    delta_min = np.minimum(abs_next, abs_prev)
+    next_higher = delta_next > delta_prev
+    weight_forward = np.where(next_higher, delta_max, delta_min)
+    weight_backward = np.where(next_higher, delta_min, delta_max)
+    rising = (delta_next > 0) & (delta_prev < 0)
+    falling = (delta_next < 0) & (delta_prev > 0)
+    weight_forward[rising], weight_backward[rising] = 1.0, 0.0
+    weight_forward[falling], weight_backward[falling] = 0.0, 1.0
+    tangents = weight_forward[:, None] * forward + weight_backward[:, None] * backward
+    norms = _row_norms(tangents)
+    # Degenerate when the energy weights vanish (flat band), relative to the
+    # same weights times the segment lengths.
+    scale = (weight_forward + weight_backward) * (lengths[1:] + lengths[:-1])
+    degenerate = norms <= _TANGENT_TINY * scale
+    if np.any(degenerate):
+        unit = _safe_unit(segments, lengths)
+        tangents[degenerate] = unit[1:][degenerate] + unit[:-1][degenerate]
+        norms = _row_norms(tangents)
+        coincident = norms == 0
+        if np.any(coincident) and np.any(chord):
+            tangents[coincident] = chord
+            norms = _row_norms(tangents)
+    return _safe_unit(tangents, norms)
+
+
+def _safe_unit(vectors, norms):
+    """Rows divided by their norms; zero rows stay zero."""
+    norms = norms[:, None]
+    return np.divide(vectors, norms, out=np.zeros_like(vectors), where=norms > 0)
+
+
+@dataclass(frozen=True)
+class DNEBComponents:
+    """The three parts of the DNEB gradient of every interior image.
+
+    Attributes
+    ----------
+    tangents : ndarray of shape (n_images, n_params)
+        Unit tangents.
+    true_perpendicular : ndarray
+        ``g - (g . tau) tau``.
+    spring_parallel : ndarray
+        Spring *force* along the tangent, ``k (|tau+| - |tau-|) tau``.
+    spring_perpendicular : ndarray
+        Doubly-nudged perpendicular spring *force*, ``F^{s perp *}``.
+    """
+
+    tangents: np.ndarray
+    true_perpendicular: np.ndarray
+    spring_parallel: np.ndarray
+    spring_perpendicular: np.ndarray
+
+    @property
+    def gradient(self):
+        """The DNEB gradient ``g^perp - F^{s||} - F^{s perp *}``."""
+        return self.true_perpendicular - self.spring_parallel - self.spring_perpendicular
+
+
+def dneb_components(images, energies, gradients, spring_constant):
+    """The DNEB gradient of the interior images, split into its parts.
+
+    Parameters
+    ----------
+    images : ndarray of shape (n_images + 2, n_params)
+        The band, end points included.
+    energies : ndarray of shape (n_images + 2,)
+    gradients : ndarray of shape (n_images, n_params)
+        True gradients of the interior images.
+    spring_constant : float
+        ``k``, in energy per squared distance.
+
+    Returns
+    -------
+    DNEBComponents
+    """
+    segments = np.diff(images, axis=0)
+    lengths = _row_norms(segments)
+    tangents = _tangents(segments, lengths, energies, images[-1] - images[0])
+    forward, backward = segments[1:], segments[:-1]
+
+    along = np.einsum("ij,ij->i", gradients, tangents)
+    true_perpendicular = gradients - along[:, None] * tangents
+
+    spring_parallel = (spring_constant * (lengths[1:] - lengths[:-1]))[:, None] * tangents
+
+    spring = spring_constant * (forward - backward)
+    spring_along = np.einsum("ij,ij->i", spring, tangents)
+    spring_perpendicular = spring - spring_along[:, None] * tangents
+    unit_perpendicular = _safe_unit(true_perpendicular, _row_norms(true_perpendicular))
+    overlap = np.einsum("ij,ij->i", spring_perpendicular, unit_perpendicular)
+    doubly_nudged = spring_perpendicular - overlap[:, None] * unit_perpendicular
+    return DNEBComponents(tangents, true_perpendicular, spring_parallel, doubly_nudged)
+
+
+def dneb_gradient(images, energies, gradients, spring_constant):
+    """The DNEB gradient (negative force) of the interior images; see :func:`dneb_components`."""
+    return dneb_components(images, energies, gradients, spring_constant).gradient
+
+
+def band_maxima(energies):
+    """Indices of the interior images that are local maxima of the band energy.
+
+    Image ``i`` qualifies when ``E_i > E_{i-1}`` and ``E_i >= E_{i+1}``
+    (a plateau counts once, at its first image).
+
+    Returns
+    -------
+    ndarray of int
+        Indices into the full band (end points are 0 and ``N + 1``), ordered
+        from the highest to the lowest energy.
+    """
+    energies = np.asarray(energies, dtype=float)
+    here = energies[1:-1]
+    is_max = (here > energies[:-2]) & (here >= energies[2:])
+    indices = np.flatnonzero(is_max) + 1
+    return indices[np.argsort(-energies[indices], kind="stable")]
+
+
+class LBFGSMemory:
+    """Limited-memory BFGS inverse-Hessian estimate (Nocedal, Math. Comp. 35, 773 (1980)).
+
+    Stores the last ``size`` pairs ``s_k = x_{k+1} - x_k``,
+    ``y_k = g_{k+1} - g_k`` and applies the two-loop recursion with the
+    initial scaling ``gamma = s.y / y.y`` of the newest pair. Pairs with
+    ``s.y <= 0`` (no positive curvature) are skipped, which keeps the
+    estimate positive definite.
+
+    Parameters
+    ----------
+    size : int
+        Number of stored pairs.
+    initial_scale : float
+        ``gamma`` used before any pair is stored.
+    """
+
+    def __init__(self, size, initial_scale):
+        self.size = size
+        self.initial_scale = float(initial_scale)
+        self.reset()
+
+    def __len__(self):
+        return len(self._s)
+
+    def reset(self, initial_scale=None):
+        """Forget every stored pair (and optionally set a new ``initial_scale``)."""
+        if initial_scale is not None:
+            self.initial_scale = float(initial_scale)
+        self._s = []
+        self._y = []
+        self._rho = []
+        self._gamma = self.initial_scale
+
+    def update(self, s, y):
+        """Store the pair ``(s, y)`` if it has positive curvature."""
+        sy = float(s @ y)
+        yy = float(y @ y)
+        if sy <= 1e-12 * np.sqrt(float(s @ s) * yy) or yy == 0:
+            return
+        if len(self._s) == self.size:
+            self._s.pop(0)
+            self._y.pop(0)
+            self._rho.pop(0)
+        self._s.append(s)
+        self._y.append(y)
+        self._rho.append(1.0 / sy)
+        self._gamma = sy / yy
+
+    def direction(self, grad):
+        """The quasi-Newton direction ``-H_k grad``."""
+        q = np.array(grad, dtype=float, copy=True)
+        alphas = []
+        for s, y, rho in zip(
+            reversed(self._s), reversed(self._y), reversed(self._rho), strict=True
+        ):
+            alpha = rho * float(s @ q)
+            q -= alpha * y
+            alphas.append(alpha)
+        r = self._gamma * q
+        for s, y, rho, alpha in zip(self._s, self._y, self._rho, reversed(alphas), strict=True):
+            beta = rho * float(y @ r)
+            r += (alpha - beta) * s
+        return -r
+
+
+@dataclass(frozen=True)
+class BandResult:
+    """A relaxed elastic band.
+
+    Attributes
+    ----------
+    images : ndarray of shape (n_images + 2, n_params)
+        End points included.
+    energies : ndarray of shape (n_images + 2,)
+    gradients : ndarray of shape (n_images + 2, n_params)
+        True gradients (end points included).
+    spring_constant : float
+    converged : bool
+        The RMS DNEB gradient fell below the tolerance.
+    n_iterations : int
+    n_evaluations : int
+        Energy+gradient evaluations spent.
+    """
+
+    images: np.ndarray
+    energies: np.ndarray
+    gradients: np.ndarray
+    spring_constant: float
+    converged: bool
+    n_iterations: int
+    n_evaluations: int
+
+    @property
+    def spacing(self):
+        """Mean distance between adjacent images."""
+        return float(np.mean(np.linalg.norm(np.diff(self.images, axis=0), axis=1)))
+
+
+def _evaluate(objective, points):
+    """Energies and gradients of ``points`` (one ``value_and_grad`` call per row)."""
+    energies = np.empty(len(points))
+    gradients = np.empty_like(points)
+    for i, point in enumerate(points):
+        energies[i], gradients[i] = objective.value_and_grad(point)
+    if not (np.all(np.isfinite(energies)) and np.all(np.isfinite(gradients))):
+        raise NonFiniteEnergyError("non-finite energy or gradient on the elastic band")
+    return energies, gradients
+
+
+def default_spring_constant(images, gradients):
+    """Spring constant matched to the surface: ``k = median |g_i| / spacing``.
+
+    A force over a length is a curvature, so this ``k`` is of the order of
+    the Hessian eigenvalues the band feels: stiff enough to keep the images
+    spaced, soft enough not to cut corners of the path. Falls back to 1 on a
+    flat band.
+    """
+    spacing = float(np.mean(np.linalg.norm(np.diff(images, axis=0), axis=1)))
+    force = float(np.median(np.linalg.norm(gradients, axis=1)))
+    if spacing > 0 and force > 0 and np.isfinite(force):
+        return force / spacing
+    return 1.0
+
+
+def relax_band(
+    objective,
+    images,
+    *,
+    spring_constant=None,
+    max_iterations=500,
+    rtol=5e-2,
+    max_step=None,
+    memory=8,
+):
+    """Minimise the DNEB gradient of a band with L-BFGS (end points fixed).
+
+    Parameters
+    ----------
+    objective : Objective
+    images : ndarray of shape (n_images + 2, n_params)
+        Initial band, e.g. from :func:`interpolate_band`.
+    spring_constant : float, optional
+        ``k``; default :func:`default_spring_constant` of the initial band.
+    max_iterations : int, default=500
+    rtol : float, default=5e-2
+        Convergence when the RMS DNEB gradient is at most ``rtol`` times its
+        initial value (or below ``objective.gtol``). On a smooth surface the
+        band only has to bring each local maximum into the convergence basin
+        of hybrid eigenvector following, so a loose tolerance suffices.
+    max_step : float, optional
+        Largest displacement of one image in one step; default half the
+        initial image spacing.
+    memory : int, default=8
+        L-BFGS memory.
+
+    Returns
+    -------
+    BandResult
+
+    Raises
+    ------
+    NonFiniteEnergyError
+        When an image reaches a non-finite energy or gradient.
+    """
+    images = np.array(images, dtype=float, copy=True)
+    if images.ndim != 2 or len(images) < 3:
+        raise ValueError("images must be a 2-d array with at least one interior image.")
+    end_energies, end_gradients = _evaluate(objective, images[[0, -1]])
+    energies = np.empty(len(images))
+    energies[[0, -1]] = end_energies
+    energies[1:-1], gradients = _evaluate(objective, images[1:-1])
+    n_evaluations = len(images)
+    if spring_constant is None:
+        spring_constant = default_spring_constant(images[1:-1], gradients)
+    spacing = float(np.mean(np.linalg.norm(np.diff(images, axis=0), axis=1)))
+    if max_step is None:
+        max_step = 0.5 * spacing if spacing > 0 else 1.0
+
+    band_grad = dneb_gradient(images, energies, gradients, spring_constant).ravel()
+    tolerance = max(rtol * _rms(band_grad), objective.gtol)
+    lbfgs = LBFGSMemory(memory, 1.0 / spring_constant)
+    converged = _rms(band_grad) <= tolerance
+    iteration = 0
+    while not converged and iteration < max_iterations:
+        iteration += 1
+        direction = lbfgs.direction(band_grad)
+        if direction @ band_grad >= 0:
+            lbfgs.reset()
+            direction = lbfgs.direction(band_grad)
+        step = direction.reshape(-1, images.shape[1])
+        longest = float(np.max(_row_norms(step)))
+        if longest > max_step:
+            step *= max_step / longest
+        old_interior = images[1:-1].copy()
+        images[1:-1] = objective.project_into_bounds(old_interior + step)
+        energies[1:-1], gradients = _evaluate(objective, images[1:-1])
+        n_evaluations += len(images) - 2
+        new_band_grad = dneb_gradient(images, energies, gradients, spring_constant).ravel()
+        lbfgs.update((images[1:-1] - old_interior).ravel(), new_band_grad - band_grad)
+        band_grad = new_band_grad
+        converged = _rms(band_grad) <= tolerance
+    logger.debug(
+        "DNEB: %d iterations, converged=%s, rms gradient %.3g",
+        iteration,
+        converged,
+        _rms(band_grad),
+    )
+    all_gradients = np.vstack([end_gradients[:1], gradients, end_gradients[1:]])
+    return BandResult(
+        images,
+        energies,
+        all_gradients,
+        float(spring_constant),
+        converged,
+        iteration,
+        n_evaluations,
+    )
+
+
+def _rms(vector):
+    return float(np.sqrt(np.mean(np.square(vector)))) if vector.size else 0.0

@@ -1,0 +1,692 @@
+"""Transition states: hybrid eigenvector following, pushoff and verification.
+
+A connection attempt between two minima (:func:`find_connections`) relaxes a
+doubly-nudged elastic band between them (:mod:`._neb`), refines every local
+maximum of the band into an index-one saddle by hybrid eigenvector following
+(:func:`hybrid_eigenvector_following`), verifies it, and finds the two minima
+it joins by pushing off along the negative eigenvector both ways and
+minimising (:func:`pushoff`).
+
+Non-smooth objectives (``objective.smooth is False``, e.g. K-means) have no
+Hessian index at their kinks; there the transition state is the highest point
+of the converged band, located exactly on its highest segment by
+``objective.segment_maximum``.
+"""
+
+import logging
+from dataclasses import dataclass
+
+import numpy as np
+from scipy.sparse.linalg import ArpackError, ArpackNoConvergence, LinearOperator, eigsh
+
+from ._minimize import (
+    ZERO_EIGENVALUE_RTOL,
+    NonFiniteEnergyError,
+    VerifiedMinimum,
+    free_mask,
+    minimize_and_verify,
+    verify_stationary_point,
+)
+from ._neb import LBFGSMemory, band_maxima, interpolate_band, relax_band
+
+__all__ = [
+    "Connection",
+    "SaddleSearchResult",
+    "find_connections",
+    "hybrid_eigenvector_following",
+    "pushoff",
+]
+
+logger = logging.getLogger(__name__)
+
+#: Up to this many parameters the lowest Hessian eigenvector comes from an
+#: exact diagonalisation of ``objective.hessian``; beyond, from Lanczos
+#: iterations on finite-difference Hessian-vector products.
+EXACT_HESSIAN_MAX_PARAMS = 200
+#: Pushoff distance from a transition state, in units of the band's image spacing.
+PUSHOFF_FRACTION = 0.05
+#: Relative DNEB tolerance (see ``relax_band``) on a smooth surface, where
+#: eigenvector following refines the band's maxima.
+SMOOTH_BAND_RTOL = 5e-2
+#: Relative DNEB tolerance on a non-smooth surface, where the band's highest
+#: point *is* the transition state.
+NONSMOOTH_BAND_RTOL = 1e-4
+#: Pushoff descent stops when the gradient is this fraction of the largest met.
+PUSHOFF_DESCENT_RTOL = 1e-2
+#: Most steps of the step-limited pushoff descent before the objective's minimiser takes over.
+PUSHOFF_DESCENT_ITERATIONS = 200
+#: Relative step of the finite-difference Hessian-vector product.
+_HVP_RELATIVE_STEP = np.finfo(float).eps ** (1.0 / 3.0)
+
+
+@dataclass(frozen=True)
+class Connection:
+    """A verified transition state and the two minima it joins.
+
+    Attributes
+    ----------
+    ts_x : ndarray of shape (n_params,)
+        Position of the transition state (not canonicalised).
+    ts_energy : float
+    ts_log_hessian_product : float
+        Sum of the logs of the positive Hessian eigenvalues at the TS (free
+        subspace, zero modes excluded). For a non-smooth objective, of the
+        Hessian projected orthogonal to the band tangent (see
+        :func:`find_connections`).
+    ts_negative_eigenvalue : float
+        The Hessian's negative eigenvalue; ``nan`` for a non-smooth objective.
+    minimum_plus, minimum_minus : VerifiedMinimum
+        The minima reached from ``ts_x + s v`` and ``ts_x - s v``, with ``v``
+        the negative eigenvector (band tangent when non-smooth) oriented from
+        ``x_a`` towards ``x_b``.
+    """
+
+    ts_x: np.ndarray
+    ts_energy: float
+    ts_log_hessian_product: float
+    ts_negative_eigenvalue: float
+    minimum_plus: VerifiedMinimum
+    minimum_minus: VerifiedMinimum
+
+
+@dataclass(frozen=True)
+class SaddleSearchResult:
+    """Outcome of :func:`hybrid_eigenvector_following`.
+
+    Attributes
+    ----------
+    x : ndarray
+        Final point.
+    energy : float
+    grad : ndarray
+    eigenvalue : float
+        Lowest (non-zero-mode) Hessian eigenvalue found at the last iteration.
+    converged : bool
+        The free-subspace gradient max-norm reached ``gtol`` (the Hessian
+        index is checked separately by ``verify_stationary_point``).
+    n_iterations : int
+    n_evaluations : int
+        Energy+gradient evaluations (Hessians and Hessian-vector products
+        not counted).
+    hessian : ndarray or None
+        Hessian at ``x`` when it was computed there (exact path), else None.
+    """
+
+    x: np.ndarray
+    energy: float
+    grad: np.ndarray
+    eigenvalue: float
+    converged: bool
+    n_iterations: int
+    n_evaluations: int
+    hessian: np.ndarray | None
+
+
+# --------------------------------------------------------------------- helpers
+def _value_and_grad(objective, x):
+    energy, grad = objective.value_and_grad(x)
+    grad = np.asarray(grad, dtype=float)
+    if not np.isfinite(energy) or not np.all(np.isfinite(grad)):
+        raise NonFiniteEnergyError("non-finite energy or gradient during a saddle search")
+    return float(energy), grad
+
+
+def _ef_step(force, eigenvalue):
+    """Eigenvector-following step magnitude along one eigenvector (uphill sign).
+
+    ``h = 2 F / (|b| (1 + sqrt(1 + 4 F^2 / b^2))) = 2 F / (|b| + sqrt(b^2 + 4 F^2))``
+    (Cerjan & Miller 1981; Wales, J. Chem. Soc. Faraday Trans. 86, 3505
+    (1990)), ``F`` the gradient component and ``b`` the eigenvalue. It is the
+    Newton step ``F/|b|`` for large ``|b|`` and stays bounded as ``b -> 0``.
+    The minimising step is ``-h``. Written in the second form it has no
+    division by zero unless ``F = b = 0`` (then 0).
+    """
+    denominator = np.abs(eigenvalue) + np.sqrt(eigenvalue**2 + 4.0 * force**2)
+    return np.divide(2.0 * force, denominator, out=np.zeros_like(force), where=denominator > 0)
+
+
+def _zero_mode_mask(eigenvalues, n_zero_modes):
+    """Mask of the ``n_zero_modes`` eigenvalues closest to zero."""
+    mask = np.zeros(eigenvalues.size, dtype=bool)
+    if n_zero_modes:
+        mask[np.argsort(np.abs(eigenvalues), kind="stable")[:n_zero_modes]] = True
+    return mask
+
+
+def _hessian_vector_product(objective, x, grad, free, vector):
+    """Central-difference Hessian-vector product on the free coordinates.
+
+    ``H v ~ (g(x + z v) - g(x - z v)) / (2 z)`` with
+    ``z = eps^(1/3) max(1, |x|_inf)`` for a unit ``v``.
+    """
+    full = np.zeros(x.size)
+    full[free] = vector
+    norm = np.linalg.norm(full)
+    if norm == 0:
+        return np.zeros(vector.size)
+    zeta = _HVP_RELATIVE_STEP * max(1.0, float(np.max(np.abs(x))))
+    direction = full / norm
+    _, g_plus = _value_and_grad(objective, x + zeta * direction)
+    _, g_minus = _value_and_grad(objective, x - zeta * direction)
+    return ((g_plus - g_minus) / (2.0 * zeta))[free] * norm
+
+
+def _lowest_eigenpair_iterative(objective, x, grad, free, start):
+    """Lowest non-zero-mode Hessian eigenpair by Lanczos (ARPACK) on Hessian-vector products.
+
+    The ``1 + n_zero_modes`` smallest algebraic eigenvalues are computed and
+    the ``n_zero_modes`` closest to zero dropped, so an exact flat direction
+    is never mistaken for the softest mode. The Rayleigh-Ritz vector of the
+    previous iteration seeds the Krylov space.
+    """
+    n_free = int(free.sum())
+    n_wanted = 1 + objective.n_zero_modes
+    operator = LinearOperator(
+        (n_free, n_free),
+        matvec=lambda v: _hessian_vector_product(objective, x, grad, free, np.ravel(v)),
+        dtype=float,
+    )
+    try:
+        values, vectors = eigsh(operator, k=n_wanted, which="SA", v0=start, tol=1e-6)
+    except ArpackNoConvergence as error:
+        values, vectors = error.eigenvalues, error.eigenvectors
+    except ArpackError:
+        return np.nan, start
+    if values.size == 0:
+        return np.nan, start
+    keep = ~_zero_mode_mask(values, objective.n_zero_modes) if values.size == n_wanted else None
+    if keep is not None:
+        values, vectors = values[keep], vectors[:, keep]
+    lowest = int(np.argmin(values))
+    return float(values[lowest]), vectors[:, lowest]
+
+
+# ------------------------------------------------------------------------ HEF
+def hybrid_eigenvector_following(
+    objective,
+    x0,
+    *,
+    max_iterations=100,
+    max_step=None,
+    rng=None,
+    exact_max_params=EXACT_HESSIAN_MAX_PARAMS,
+    complement_steps=10,
+):
+    """Refine a guess into an index-one saddle by (hybrid) eigenvector following.
+
+    Every iteration finds the lowest eigenpair ``(b_1, v_1)`` of the Hessian
+    in the free subspace (coordinates not held at a bound; the
+    ``objective.n_zero_modes`` eigenvalues closest to zero are ignored), steps
+    uphill along ``v_1`` by the eigenvector-following step
+    ``h = 2 F_1 / (|b_1| + sqrt(b_1^2 + 4 F_1^2))``, ``F_1 = g . v_1``, and
+    minimises the energy in the space orthogonal to ``v_1``:
+
+    * ``n <= exact_max_params`` (exact path): the Hessian is diagonalised
+      (``objective.hessian``) and every other eigendirection takes the
+      minimising step ``-2 F_i / (|b_i| + sqrt(b_i^2 + 4 F_i^2))``, a
+      Newton step for a quadratic surface, so convergence is quadratic.
+    * beyond (hybrid path, Munro & Wales, Phys. Rev. B 59, 3969 (1999);
+      Kumeda, Munro & Wales, Chem. Phys. Lett. 341, 185 (2001)): ``v_1``
+      comes from Lanczos iterations (Rayleigh-Ritz) on finite-difference
+      Hessian-vector products, and up to ``complement_steps`` L-BFGS steps
+      with backtracking minimise the energy orthogonal to ``v_1``.
+
+    A trust radius bounds the step (the whole step on the exact path, the
+    uphill step on the hybrid path): it grows by 1.5 when the gradient
+    predicted by the local quadratic model is accurate to 25% and halves,
+    rejecting the step when the gradient also grew, when the prediction is
+    off by more than 100%.
+
+    Parameters
+    ----------
+    objective : Objective
+    x0 : ndarray of shape (n_params,)
+        Starting guess, e.g. the highest image of an elastic band.
+    max_iterations : int, default=100
+    max_step : float, optional
+        Initial trust radius; default ``0.1 * objective.length_scale``. The
+        radius never exceeds 4 times this value.
+    rng : numpy.random.Generator, optional
+        Seeds the first Lanczos vector of the hybrid path.
+    exact_max_params : int, default=200
+        Largest dimension diagonalised exactly.
+    complement_steps : int, default=10
+        L-BFGS steps per iteration in the orthogonal complement (hybrid path).
+
+    Returns
+    -------
+    SaddleSearchResult
+        ``converged`` means a stationary point was reached; check its index
+        with ``verify_stationary_point(objective, result.x, index=1)``.
+
+    Raises
+    ------
+    NonFiniteEnergyError
+        When the search reaches a non-finite energy or gradient.
+    """
+    x = objective.project_into_bounds(np.array(x0, dtype=float, copy=True))
+    if max_step is None:
+        max_step = 0.1 * objective.length_scale
+    if x.size <= exact_max_params:
+        return _hef_exact(objective, x, max_iterations, max_step)
+    rng = np.random.default_rng(rng)
+    return _hef_hybrid(objective, x, max_iterations, max_step, rng, complement_steps)
+
+
+def _hef_exact(objective, x, max_iterations, max_step):
+    """Eigenvector following, exact diagonalisation; see :func:`hybrid_eigenvector_following`."""
+    gtol = objective.gtol
+    radius, max_radius, min_radius = max_step, 4.0 * max_step, 1e-8 * max_step
+    energy, grad = _value_and_grad(objective, x)
+    n_evaluations = 1
+    hessian = objective.hessian(x)
+    eigenvalue = np.nan
+    converged = False
+    iteration = 0
+    for iteration in range(1, max_iterations + 1):  # noqa: B007 (reported below)
+        free = free_mask(objective, x, grad)
+        g_free = grad[free]
+        h_free = hessian[np.ix_(free, free)]
+        eigenvalues, vectors = np.linalg.eigh(h_free)
+        active = ~_zero_mode_mask(eigenvalues, objective.n_zero_modes)
+        if not np.any(active):
+            break
+        uphill = int(np.flatnonzero(active)[0])
+        eigenvalue = float(eigenvalues[uphill])
+        if np.max(np.abs(g_free), initial=0.0) <= gtol:
+            converged = True
+            break
+        forces = vectors.T @ g_free
+        steps = -_ef_step(forces, eigenvalues)
+        steps[uphill] = -steps[uphill]
+        steps[~active] = 0.0
+        length = float(np.linalg.norm(steps))
+        if length > radius:
+            steps *= radius / length
+        step = np.zeros(x.size)
+        step[free] = vectors @ steps
+        trial = objective.project_into_bounds(x + step)
+        trial_energy, trial_grad = _value_and_grad(objective, trial)
+        n_evaluations += 1
+        moved = (trial - x)[free]
+        predicted = g_free + h_free @ moved
+        model_error = np.linalg.norm(trial_grad[free] - predicted) / max(
+            np.linalg.norm(g_free), np.finfo(float).tiny
+        )
+        if model_error > 1.0 and radius > min_radius:
+            radius *= 0.5
+            if np.linalg.norm(trial_grad[free]) > np.linalg.norm(g_free):
+                continue
+        elif model_error < 0.25:
+            radius = min(1.5 * radius, max_radius)
+        x, energy, grad = trial, trial_energy, trial_grad
+        hessian = objective.hessian(x)
+    return SaddleSearchResult(
+        x, energy, grad, eigenvalue, converged, iteration, n_evaluations, hessian
+    )
+
+
+def _hef_hybrid(objective, x, max_iterations, max_step, rng, complement_steps):
+    """Hybrid eigenvector following (see :func:`hybrid_eigenvector_following`)."""
+    gtol = objective.gtol
+    radius, max_radius, min_radius = max_step, 4.0 * max_step, 1e-8 * max_step
+    energy, grad = _value_and_grad(objective, x)
+    n_evaluations = 1
+    start = None
+    eigenvalue = np.nan
+    converged = False
+    iteration = 0
+    for iteration in range(1, max_iterations + 1):  # noqa: B007 (reported below)
+        free = free_mask(objective, x, grad)
+        if start is None or start.size != free.sum():
+            start = rng.standard_normal(int(free.sum()))
+        eigenvalue, v_free = _lowest_eigenpair_iterative(objective, x, grad, free, start)
+        if not np.isfinite(eigenvalue):
+            break
+        start = v_free
+        if np.max(np.abs(grad[free]), initial=0.0) <= gtol:
+            converged = True
+            break
+        v = np.zeros(x.size)
+        v[free] = v_free
+        # Uphill eigenvector-following step along v, inside the trust radius.
+        force = float(grad @ v)
+        uphill = float(_ef_step(np.array([force]), np.array([eigenvalue]))[0])
+        uphill = float(np.clip(uphill, -radius, radius))
+        trial = objective.project_into_bounds(x + uphill * v)
+        trial_energy, trial_grad = _value_and_grad(objective, trial)
+        n_evaluations += 1
+        predicted = force + eigenvalue * uphill
+        model_error = abs(float(trial_grad @ v) - predicted) / max(
+            abs(force), np.finfo(float).tiny
+        )
+        accept = True
+        if model_error > 1.0 and radius > min_radius:
+            radius *= 0.5
+            accept = abs(float(trial_grad @ v)) <= abs(force)
+        elif model_error < 0.25:
+            radius = min(1.5 * radius, max_radius)
+        if accept:
+            x, energy, grad = trial, trial_energy, trial_grad
+        x, energy, grad, spent = _minimize_orthogonal(
+            objective, x, energy, grad, v, max_step, complement_steps
+        )
+        n_evaluations += spent
+    return SaddleSearchResult(
+        x, energy, grad, eigenvalue, converged, iteration, n_evaluations, None
+    )
+
+
+def _minimize_orthogonal(objective, x, energy, grad, v, max_step, n_steps):
+    """At most ``n_steps`` steps of :func:`_capped_descent` orthogonal to ``v``."""
+    return _capped_descent(
+        objective, x, energy, grad, max_step=max_step, max_iterations=n_steps, orthogonal_to=v
+    )
+
+
+def _capped_descent(
+    objective,
+    x,
+    energy,
+    grad,
+    *,
+    max_step,
+    max_iterations,
+    orthogonal_to=None,
+    relative_gtol=0.0,
+):
+    """L-BFGS descent with a maximum step length and Armijo backtracking.
+
+    Steps never exceed ``max_step`` (as OPTIM's L-BFGS), so the descent
+    cannot jump over a ridge into another basin; the gradient is projected
+    onto the free coordinates and, when ``orthogonal_to`` is given, onto the
+    complement of that unit vector. Stops after ``max_iterations`` steps or
+    when the projected gradient max-norm falls below
+    ``max(objective.gtol, relative_gtol * largest max-norm seen)``.
+
+    Returns
+    -------
+    x, energy, grad, n_evaluations
+    """
+    n_evaluations = 0
+    memory = LBFGSMemory(5, 1.0)
+
+    def projected(point, gradient):
+        gradient = np.where(free_mask(objective, point, gradient), gradient, 0.0)
+        if orthogonal_to is not None:
+            gradient = gradient - (gradient @ orthogonal_to) * orthogonal_to
+        return gradient
+
+    g_proj = projected(x, grad)
+    largest = float(np.max(np.abs(g_proj), initial=0.0))
+    for _ in range(max_iterations):
+        size = float(np.max(np.abs(g_proj), initial=0.0))
+        largest = max(largest, size)
+        if size <= max(objective.gtol, relative_gtol * largest):
+            break
+        if not len(memory):
+            memory.reset(max_step / max(np.linalg.norm(g_proj), np.finfo(float).tiny))
+        direction = memory.direction(g_proj)
+        if orthogonal_to is not None:
+            direction -= (direction @ orthogonal_to) * orthogonal_to
+        if direction @ g_proj >= 0:
+            memory.reset()
+            direction = -memory.initial_scale * g_proj
+        length = float(np.linalg.norm(direction))
+        if length > max_step:
+            direction *= max_step / length
+        slope = float(direction @ g_proj)
+        for _ in range(30):
+            trial = objective.project_into_bounds(x + direction)
+            trial_energy, trial_grad = _value_and_grad(objective, trial)
+            n_evaluations += 1
+            if trial_energy <= energy + 1e-4 * slope:
+                break
+            direction *= 0.5
+            slope *= 0.5
+        else:
+            break
+        trial_g_proj = projected(trial, trial_grad)
+        memory.update(trial - x, trial_g_proj - g_proj)
+        x, energy, grad, g_proj = trial, trial_energy, trial_grad, trial_g_proj
+    return x, energy, grad, n_evaluations
+
+
+# -------------------------------------------------------------------- pushoff
+def pushoff(objective, x_ts, energy_ts, direction, step, *, max_step=None, max_doublings=4):
+    """Minima on both sides of a transition state.
+
+    Start from ``x_ts + s d`` and ``x_ts - s d``, with ``d`` the unit
+    ``direction`` (negative eigenvector, or band tangent) and ``s = step``.
+    When the energy does not drop below ``energy_ts`` on both sides (a
+    residual gradient larger than ``|b| s / 2``), ``s`` is doubled, at most
+    ``max_doublings`` times. Each side first descends with steps no longer
+    than ``max_step`` (default ``20 s``) until its gradient is 1% of the
+    largest met on the way down (:data:`PUSHOFF_DESCENT_RTOL`), so that it
+    cannot leap over a ridge into a third basin, and is then finished and
+    verified by ``minimize_and_verify`` (the objective's own minimiser).
+
+    Returns
+    -------
+    (VerifiedMinimum or None, VerifiedMinimum or None)
+        The minimum reached on the ``+d`` and on the ``-d`` side.
+    """
+    direction = np.asarray(direction, dtype=float)
+    direction = direction / np.linalg.norm(direction)
+    if max_step is None:
+        max_step = 20.0 * step
+    for _ in range(max_doublings + 1):
+        sides = [objective.project_into_bounds(x_ts + sign * step * direction) for sign in (1, -1)]
+        try:
+            evaluated = [_value_and_grad(objective, side) for side in sides]
+        except NonFiniteEnergyError:
+            return None, None
+        if all(energy < energy_ts for energy, _ in evaluated):
+            break
+        step *= 2.0
+    else:
+        return None, None
+    minima = []
+    for side, (energy, grad) in zip(sides, evaluated, strict=True):
+        try:
+            start, *_ = _capped_descent(
+                objective,
+                side,
+                energy,
+                grad,
+                max_step=max_step,
+                max_iterations=PUSHOFF_DESCENT_ITERATIONS,
+                relative_gtol=PUSHOFF_DESCENT_RTOL,
+            )
+        except NonFiniteEnergyError:
+            minima.append(None)
+            continue
+        minima.append(minimize_and_verify(objective, start))
+    return tuple(minima)
+
+
+def _same_point(objective, x, energy, y, other_energy):
+    """Whether two stationary points coincide (canonical distance and energy)."""
+    distance = objective.distance(objective.canonical(x), objective.canonical(y))
+    return distance <= objective.position_tolerance() and abs(
+        energy - other_energy
+    ) <= objective.energy_tolerance(energy)
+
+
+def _distinct_minima(objective, plus, minus):
+    return (
+        plus is not None
+        and minus is not None
+        and not _same_point(objective, plus.x, plus.energy, minus.x, minus.energy)
+    )
+
+
+# ---------------------------------------------------------------- connections
+def find_connections(objective, x_a, x_b, rng, *, n_images=10, max_band_iterations=500):
+    """Transition states on the path between two minima, each with the minima it joins.
+
+    1. A doubly-nudged elastic band of ``n_images`` images, interpolated
+       linearly from ``x_a`` to ``x_b`` (with a tiny random jitter from
+       ``rng`` to break symmetry), is relaxed (:func:`._neb.relax_band`).
+    2. Smooth objectives: every local maximum of the band is refined by
+       :func:`hybrid_eigenvector_following` and kept if it passes
+       ``verify_stationary_point(objective, x, index=1)``; duplicates are
+       dropped. Its minima come from :func:`pushoff` along the negative
+       eigenvector ``v`` (sign chosen so that ``v . (x_b - x_a) >= 0``),
+       ``ts_log_hessian_product`` is the sum of the logs of its positive
+       eigenvalues and ``ts_negative_eigenvalue`` its negative one.
+    3. Non-smooth objectives (``objective.smooth is False``): the transition
+       state is the highest point of the converged band, located exactly on
+       the highest segment adjacent to the highest image by
+       ``objective.segment_maximum``; pushoff follows the segment direction
+       ``t`` both ways; ``ts_log_hessian_product`` is the sum of the logs of
+       the positive eigenvalues of ``P H P``, ``P = I - t t^T`` the projector
+       orthogonal to the band tangent (the Hessian of the kink's ridge), and
+       ``ts_negative_eigenvalue`` is ``nan``.
+
+    A connection is returned only when both pushoff minima are verified and
+    distinct. Failures (a band or a search hitting a non-finite energy, an
+    unconverged or wrong-index saddle) are dropped, not raised.
+
+    Parameters
+    ----------
+    objective : Objective
+    x_a, x_b : ndarray of shape (n_params,)
+        The two minima.
+    rng : numpy.random.Generator or int or None
+        Random source (band jitter, Lanczos start vectors).
+    n_images : int, default=10
+        Interior images of the band.
+    max_band_iterations : int, default=500
+
+    Returns
+    -------
+    list of Connection
+        Ordered from the highest to the lowest transition state.
+
+    Examples
+    --------
+    >>> import numpy as np
+    >>> from sklandscape._explore import FunctionObjective
+    >>> from sklandscape._explore._transition_state import find_connections
+    >>> def two_gaussians(x):
+    ...     a, b = np.exp(-np.sum((x + [1, 0]) ** 2)), np.exp(-np.sum((x - [1, 0]) ** 2))
+    ...     return -a - b, 2 * a * (x + [1, 0]) + 2 * b * (x - [1, 0])
+    >>> objective = FunctionObjective(two_gaussians, 2, jac=True)
+    >>> minima = [objective.local_minimize(x).x for x in ([-1.0, 0.0], [1.0, 0.0])]
+    >>> [connection] = find_connections(objective, *minima, rng=0)
+    >>> print(np.round(connection.ts_x, 6) + 0.0, round(connection.ts_energy, 6))
+    [0. 0.] -0.735759
+    """
+    rng = np.random.default_rng(rng)
+    x_a = np.asarray(x_a, dtype=float)
+    x_b = np.asarray(x_b, dtype=float)
+    images = interpolate_band(objective, x_a, x_b, n_images, rng)
+    try:
+        band = relax_band(
+            objective,
+            images,
+            max_iterations=max_band_iterations,
+            rtol=SMOOTH_BAND_RTOL if objective.smooth else NONSMOOTH_BAND_RTOL,
+        )
+    except NonFiniteEnergyError:
+        logger.debug("connection attempt dropped: non-finite energy on the band")
+        return []
+    if objective.smooth:
+        connections = _smooth_connections(objective, band, x_b - x_a, rng)
+    else:
+        connection = _band_maximum_connection(objective, band)
+        connections = [] if connection is None else [connection]
+    return sorted(connections, key=lambda c: -c.ts_energy)
+
+
+def _smooth_connections(objective, band, chord, rng):
+    connections = []
+    step = PUSHOFF_FRACTION * band.spacing
+    for index in band_maxima(band.energies):
+        try:
+            search = hybrid_eigenvector_following(
+                objective, band.images[index], max_step=band.spacing, rng=rng
+            )
+        except NonFiniteEnergyError:
+            continue
+        if not search.converged:
+            logger.debug("HEF did not converge from band image %d", index)
+            continue
+        if any(
+            _same_point(objective, search.x, search.energy, c.ts_x, c.ts_energy)
+            for c in connections
+        ):
+            continue
+        point = verify_stationary_point(
+            objective, search.x, index=1, grad=search.grad, hessian=search.hessian
+        )
+        if point is None:
+            logger.debug("HEF from band image %d did not end at an index-one saddle", index)
+            continue
+        negative = int(np.argmin(point.eigenvalues))
+        direction = point.eigenvectors[:, negative]
+        if direction @ chord < 0:
+            direction = -direction
+        plus, minus = pushoff(
+            objective, search.x, search.energy, direction, step, max_step=band.spacing
+        )
+        if not _distinct_minima(objective, plus, minus):
+            logger.debug("pushoff from the saddle at %.6g failed", search.energy)
+            continue
+        connections.append(
+            Connection(
+                search.x,
+                search.energy,
+                point.log_hessian_product,
+                float(point.eigenvalues[negative]),
+                plus,
+                minus,
+            )
+        )
+    return connections
+
+
+def _band_maximum_connection(objective, band):
+    """The highest point of a band as the transition state of a non-smooth objective."""
+    images = band.images
+    top = int(np.argmax(band.energies[1:-1])) + 1
+    best = None
+    for start, end in ((top - 1, top), (top, top + 1)):
+        fraction = objective.segment_maximum(images[start], images[end])
+        segment = images[end] - images[start]
+        point = images[start] + fraction * segment
+        try:
+            energy, grad = _value_and_grad(objective, point)
+        except NonFiniteEnergyError:
+            continue
+        if best is None or energy > best[0]:
+            best = (energy, point, grad, segment)
+    if best is None:
+        return None
+    energy, point, grad, segment = best
+    length = np.linalg.norm(segment)
+    if length == 0:
+        return None
+    tangent = segment / length
+    plus, minus = pushoff(
+        objective, point, energy, tangent, PUSHOFF_FRACTION * band.spacing, max_step=band.spacing
+    )
+    if not _distinct_minima(objective, plus, minus):
+        return None
+    log_product = _projected_log_hessian_product(objective, point, grad, tangent)
+    return Connection(point, float(energy), log_product, np.nan, plus, minus)
+
+
+def _projected_log_hessian_product(objective, x, grad, tangent):
+    """Sum of log positive eigenvalues of ``P H P``, ``P = I - t t^T`` (free subspace)."""
+    free = free_mask(objective, x, grad)
+    hessian = objective.hessian(x)[np.ix_(free, free)]
+    t = tangent[free]
+    norm = np.linalg.norm(t)
+    if norm > 0:
+        t = t / norm
+    projector = np.eye(t.size) - np.outer(t, t)
+    eigenvalues = np.linalg.eigvalsh(projector @ hessian @ projector)
+    zero_tol = ZERO_EIGENVALUE_RTOL * max(1.0, float(np.max(np.abs(eigenvalues), initial=0.0)))
+    return float(np.sum(np.log(eigenvalues[eigenvalues > zero_tol])))
