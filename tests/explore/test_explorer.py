@@ -254,3 +254,70 @@ def test_objective_x0_of_wrong_length():
     objective = FunctionObjective(lambda x: float(x @ x), 2)
     with pytest.raises(ValueError, match="length 2"):
         explore(objective, x0=[0.0, 0.0, 0.0], connect=False)
+
+
+def egg_crate_minima(surface):
+    """Minima of g by a dense sign scan of g' and brentq (independent of the engine)."""
+    from scipy.optimize import brentq
+
+    grid = np.linspace(*surface.bounds[0], 20001)
+    slope = surface.one_dimensional(grid, 1)
+    brackets = np.flatnonzero(np.sign(slope[:-1]) != np.sign(slope[1:]))
+    roots = np.array(
+        [brentq(surface.one_dimensional, grid[i], grid[i + 1], args=(1,)) for i in brackets]
+    )
+    return roots[surface.one_dimensional(roots, 2) > 0]
+
+
+def test_egg_crate_every_minimum_found():
+    surface = SeparableEggCrate()
+    landscape = explore(surface, n_hops=200, n_chains=4, connect=False, random_state=0)
+    wells = egg_crate_minima(surface)
+    expected = np.array([(a, b) for a in wells for b in wells])
+    expected_energy = surface.one_dimensional(expected, 0).sum(axis=1)
+    order = np.argsort(expected_energy, kind="stable")
+    assert landscape.n_minima == 49
+    np.testing.assert_allclose(landscape.minima.energy, expected_energy[order], atol=1e-9)
+    # each expected minimum is matched by exactly one found minimum
+    distances = np.linalg.norm(expected[:, None] - landscape.minima.x[None], axis=-1)
+    assert np.all(distances.min(axis=1) < 1e-6)
+    assert len(set(distances.argmin(axis=1))) == 49
+
+
+def double_well_connection(surface, ts_energy=None, plus=1.0, minus=-1.0):
+    """A hand-made connection over the double well's barrier at x = 0."""
+    from types import SimpleNamespace
+
+    from sklandscape._explore._minimize import minimize_and_verify
+
+    return SimpleNamespace(
+        ts_x=np.zeros(1),
+        ts_energy=surface.value(np.zeros(1)) if ts_energy is None else ts_energy,
+        ts_log_hessian_product=np.log(4.0),
+        ts_negative_eigenvalue=-4.0,
+        minimum_plus=minimize_and_verify(surface, np.array([plus])),
+        minimum_minus=minimize_and_verify(surface, np.array([minus])),
+    )
+
+
+def test_merging_connections_dedups_and_counts():
+    from sklandscape._explore._database import MinimaDatabase, TransitionStateDatabase
+    from sklandscape._explore._explorer import _add_connection, _build_landscape, _Counts
+
+    surface = DoubleWell1D(tilt=0.2)
+    minima, states, counts = MinimaDatabase(surface), TransitionStateDatabase(surface), _Counts({})
+    _add_connection(surface, minima, states, counts, double_well_connection(surface))
+    # the same TS found again, pushoffs the other way round: a duplicate
+    _add_connection(surface, minima, states, counts, double_well_connection(surface, None, -1, 1))
+    # both pushoffs into the same well: degenerate, not stored
+    _add_connection(surface, minima, states, counts, double_well_connection(surface, None, 1, 0.9))
+    # a "TS" below the upper minimum it joins: refused
+    _add_connection(surface, minima, states, counts, double_well_connection(surface, -0.5))
+    assert len(minima) == 2 and len(states) == 1
+    values = counts.values
+    assert (values["n_ts_new"], values["n_ts_duplicate"]) == (1, 1)
+    assert (values["n_ts_degenerate"], values["n_ts_below_minimum"]) == (1, 1)
+    landscape = _build_landscape(surface, minima, states, counts.values)
+    np.testing.assert_array_equal(landscape.transition_states.minima, [[0, 1]])
+    assert landscape.transition_states.energy[0] == pytest.approx(1.0)
+    assert landscape.minima.x[0, 0] < 0  # the tilt lowers the left well
