@@ -203,6 +203,7 @@ def explore(
         sum(chain.n_nonfinite_rejected for chain in chains),
         sum(chain.n_unconverged for chain in chains),
         time.perf_counter() - started,
+        extra={"progress": _progress("basin-hopping", counts, minima, states, started)},
     )
 
     if connect:
@@ -236,6 +237,7 @@ def explore(
         result.n_minima,
         result.n_transition_states,
         time.perf_counter() - started,
+        extra={"progress": _progress("finished", counts, minima, states, started)},
     )
     return result
 
@@ -434,6 +436,7 @@ def _connect_minima(
             len(minima),
             len(states),
             time.perf_counter() - started,
+            extra={"progress": _progress("connecting", counts, minima, states, started)},
         )
 
 
@@ -525,6 +528,18 @@ def _build_landscape(objective, minima, states, metadata):
         "negative_eigenvalue": _column(ts_records, "negative_eigenvalue"),
     }
     return Landscape(minima_columns, ts_columns, n, metadata)
+
+
+def _progress(stage, counts, minima, states, started):
+    """Counts attached to the progress log records (``record.progress``), for live displays."""
+    return {
+        "stage": stage,
+        "hops": counts.values["n_hops_total"],
+        "minima": len(minima),
+        "transition_states": len(states),
+        "connection_attempts": counts.values["n_connection_attempts"],
+        "seconds": time.perf_counter() - started,
+    }
 
 
 def _column(records, name):
