@@ -16,6 +16,7 @@ An estimator using it implements two hooks:
 and calls :meth:`LandscapeMixin._fit_landscape` from its ``fit``.
 """
 
+import contextlib
 import copy
 import logging
 from numbers import Integral, Real
@@ -83,6 +84,23 @@ class LandscapeMixin:
         raise NotImplementedError
 
     # -------------------------------------------------------- exploration
+    @contextlib.contextmanager
+    def _restore_on_failure(self):
+        """Context manager making ``fit`` transactional.
+
+        If the block raises, the estimator's ``__dict__`` is restored to what
+        it was on entry (including ``n_features_in_`` and
+        ``feature_names_in_``, which ``validate_data`` sets before anything can
+        fail), so a failed fit leaves no half-fitted attribute behind.
+        """
+        state = dict(self.__dict__)
+        try:
+            yield
+        except BaseException:
+            self.__dict__.clear()
+            self.__dict__.update(state)
+            raise
+
     def _fit_landscape(self, X, y=None, sample_weight=None, **explore_kwargs):
         """Explore the landscape of the training data; return ``(objective, landscape)``.
 

@@ -32,7 +32,12 @@ Basin-hopping moves (one is drawn per step, with :data:`MOVE_PROBABILITIES`):
 
 import numpy as np
 
-__all__ = ["MOVE_PROBABILITIES", "kmeans_plusplus", "perturb_centres", "squared_distances"]
+__all__ = [
+    "MOVE_PROBABILITIES",
+    "kmeans_plusplus",
+    "nearest_centres",
+    "perturb_centres",
+]
 
 #: Probability of each basin-hopping move.
 MOVE_PROBABILITIES = {"reseed": 0.5, "double_reseed": 0.2, "swap": 0.1, "displace": 0.2}
@@ -40,15 +45,17 @@ MOVE_PROBABILITIES = {"reseed": 0.5, "double_reseed": 0.2, "swap": 0.1, "displac
 _REMOVAL_TOURNAMENT = 2
 
 
-def squared_distances(X, centres, x_squared_norms=None):
-    """Squared Euclidean distances ``|x_i - c_k|^2``, shape (n_samples, n_clusters).
+def _shifted_distances(X, centres):
+    """``|c_k|^2 - 2 x_i.c_k``: squared distances less ``|x_i|^2`` (same argmin per row)."""
+    distances = X @ centres.T
+    distances *= -2.0
+    distances += np.einsum("ij,ij->i", centres, centres)
+    return distances
 
-    Uses ``|x|^2 - 2 x.c + |c|^2`` (clipped at 0); accurate for centred data.
-    """
-    if x_squared_norms is None:
-        x_squared_norms = np.einsum("ij,ij->i", X, X)
-    distances = x_squared_norms[:, None] - 2.0 * (X @ centres.T) + np.sum(centres**2, axis=1)
-    return np.maximum(distances, 0.0)
+
+def nearest_centres(X, centres):
+    """Index of the nearest centre of every row of ``X`` (ties: lowest index)."""
+    return np.argmin(_shifted_distances(X, centres), axis=1)
 
 
 def _n_local_trials(n_clusters):
@@ -102,14 +109,16 @@ def perturb_centres(X, weights, centres, rng, step_size, x_squared_norms=None):
 def _reseed(X, weights, centres, rng, x_squared_norms):
     """Remove a cheap centre (tournament on removal cost) and D^2-seed a new one."""
     n_clusters = centres.shape[0]
-    distances = squared_distances(X, centres, x_squared_norms)
-    nearest_two = np.argpartition(distances, 1, axis=1)[:, :2]
+    if x_squared_norms is None:
+        x_squared_norms = np.einsum("ij,ij->i", X, X)
+    distances = _shifted_distances(X, centres)
     rows = np.arange(X.shape[0])
-    first = distances[rows, nearest_two[:, 0]]
-    second = distances[rows, nearest_two[:, 1]]
-    swap = first > second
-    labels = np.where(swap, nearest_two[:, 1], nearest_two[:, 0])
-    first, second = np.minimum(first, second), np.maximum(first, second)
+    labels = np.argmin(distances, axis=1)
+    first = distances[rows, labels]
+    distances[rows, labels] = np.inf
+    second = np.min(distances, axis=1)
+    first = np.maximum(first + x_squared_norms, 0.0)  # back to squared distances
+    second = np.maximum(second + x_squared_norms, 0.0)
     removal_cost = np.bincount(labels, weights=weights * (second - first), minlength=n_clusters)
     contenders = rng.choice(n_clusters, size=min(_REMOVAL_TOURNAMENT, n_clusters), replace=False)
     removed = int(contenders[np.argmin(removal_cost[contenders])])

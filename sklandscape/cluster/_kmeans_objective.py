@@ -39,13 +39,11 @@ import numpy as np
 
 from .._explore._minimize import MinimizeResult
 from .._explore._objective import Objective
-from ._kmeans_moves import kmeans_plusplus, perturb_centres, squared_distances
+from ._kmeans_moves import kmeans_plusplus, nearest_centres, perturb_centres
 from ._kmeans_segment import segment_profile
 
 __all__ = ["KMeansObjective"]
 
-#: Auto temperature as a fraction of the energy of a k-means++ seeding.
-TEMPERATURE_FRACTION = 0.01
 #: Auto step as a fraction of the root-mean-square per-feature standard deviation.
 STEP_FRACTION = 0.1
 #: Seed of the k-means++ seeding that sets the auto temperature (a data statistic, not a draw).
@@ -88,9 +86,14 @@ class KMeansObjective(Objective):
     -----
     Data-scaled defaults:
 
-    * temperature: ``0.01 * E_pp``, with ``E_pp`` the energy of a greedy
-      k-means++ seeding of the data (fixed internal seed): basin-hopping then
-      accepts uphill moves of a percent of the typical unconverged cost;
+    * temperature: ``E_pp / sum_i w_i`` (``E_pp / n_samples`` for unit
+      weights), with ``E_pp`` the energy of a greedy k-means++ seeding of the
+      data (fixed internal seed): the share of the energy of one sample of
+      average cost, so that basin-hopping accepts an uphill move that
+      misassigns about one typical point with probability ``1/e`` and is
+      nearly greedy for larger ones. Energy differences between minima scale
+      with the cost of the points that change cluster, so this temperature
+      follows the data's scale and size;
     * step size: ``0.1 * sqrt(mean_j var_j)``, a tenth of the root-mean-square
       per-feature standard deviation (weighted), for the ``"displace"`` move.
 
@@ -148,7 +151,7 @@ class KMeansObjective(Objective):
         return self._labels(self._centred(x))
 
     def _labels(self, centred):
-        return np.argmin(squared_distances(self._X, centred, self._x_squared_norms), axis=1)
+        return nearest_centres(self._X, centred)
 
     def _cluster_sums(self, labels):
         n_clusters = self.n_clusters
@@ -219,13 +222,13 @@ class KMeansObjective(Objective):
 
     # -------------------------------------------------------- exploration
     def default_temperature(self):
-        """``0.01`` times the energy of a greedy k-means++ seeding (see Notes)."""
+        """``E_pp / sum(w)``: the energy share of one unit-weight sample (see Notes)."""
         rng = np.random.default_rng(_TEMPERATURE_SEED)
         seeding = kmeans_plusplus(self._X, self._weights, self.n_clusters, rng)
         energy = self._energy_of(seeding, self._labels(seeding))
-        if energy > 0:
-            return TEMPERATURE_FRACTION * energy
-        return TEMPERATURE_FRACTION * self._total_variance if self._total_variance > 0 else 1.0
+        if energy <= 0:
+            energy = self._total_variance if self._total_variance > 0 else 1.0
+        return energy / self._total_weight
 
     def default_step_size(self):
         """``0.1 * sqrt(mean_j var_j)`` (see Notes)."""
