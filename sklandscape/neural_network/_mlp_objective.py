@@ -13,6 +13,7 @@ import numpy as np
 from scipy.special import expit, log_expit
 
 from .._explore._objective import Objective
+from ._mlp_hessian import one_hidden_layer_hessian
 from ._newton_minimize import newton_polished_minimize
 
 __all__ = ["MLPObjective", "forward_pass", "output_log_proba"]
@@ -215,8 +216,17 @@ class MLPObjective(Objective):
         return float(energy), grad
 
     def hessian(self, x):
-        """Exact Hessian: :meth:`hessian_vector_product` with every unit vector."""
-        hessian = self.hessian_vector_product(x, np.eye(self.n_params))
+        """Exact Hessian.
+
+        One hidden layer: the closed form of :func:`one_hidden_layer_hessian`
+        (Gauss-Newton term + network curvature + penalty). Otherwise:
+        :meth:`hessian_vector_product` with every unit vector. Symmetrised.
+        """
+        x = np.asarray(x, dtype=float)
+        if len(self.layer_units) == 3:
+            hessian = one_hidden_layer_hessian(self, self._backprop_state(x))
+        else:
+            hessian = self.hessian_vector_product(x, np.eye(self.n_params))
         return 0.5 * (hessian + hessian.T)
 
     def hessian_vector_product(self, x, vectors):
@@ -421,7 +431,11 @@ class MLPObjective(Objective):
         }
 
     def _r_operator(self, state, vectors):
-        """Batched R-operator pass: ``H v`` for each row ``v`` of ``vectors``."""
+        """Batched R-operator pass: ``H v`` for each row ``v`` of ``vectors``.
+
+        Arrays are laid out (sample, direction, unit), so that every product
+        over units or samples is a single matrix product for all directions.
+        """
         coefs, activations = state["coefs"], state["activations"]
         first, second, deltas = state["first"], state["second"], state["deltas"]
         n_layers = len(coefs)
@@ -435,34 +449,62 @@ class MLPObjective(Objective):
         r_pre = [None] * n_layers
         r_act = None
         for layer in range(n_layers):
-            r_z = activations[layer] @ v_coefs[layer] + v_intercepts[layer][:, None, :]
+            r_z = _samples_times_directions(activations[layer], v_coefs[layer])
+            r_z += v_intercepts[layer][None]
             if r_act is not None:
-                r_z += r_act @ coefs[layer]
+                r_z += _directions_times_matrix(r_act, coefs[layer])
             r_pre[layer] = r_z
             if layer < n_layers - 1:
-                r_act = first[layer + 1] * r_z
+                r_act = first[layer + 1][:, None, :] * r_z
         # Output error R{delta_L} = w * J R{Z_L}.
-        proba, r_logits = state["proba"], r_pre[-1]
+        proba, r_logits = state["proba"][:, None, :], r_pre[-1]
         if self.output == "softmax":
             r_delta = proba * (r_logits - np.sum(proba * r_logits, axis=-1, keepdims=True))
         else:
             r_delta = proba * (1.0 - proba) * r_logits
-        r_delta *= self.sample_weight[:, None]
+        r_delta *= self.sample_weight[:, None, None]
         products = np.empty_like(vectors)
         for layer in range(n_layers - 1, -1, -1):
-            r_grad = np.swapaxes(activations[layer], -1, -2) @ r_delta
+            r_grad = _sum_over_samples(activations[layer], r_delta)
             r_grad += self.alpha * v_coefs[layer]
             if layer > 0:
-                r_act = first[layer] * r_pre[layer - 1]
-                r_grad += np.swapaxes(r_act, -1, -2) @ deltas[layer]
+                r_act = first[layer][:, None, :] * r_pre[layer - 1]
+                r_grad += _sum_over_samples(r_act, deltas[layer])
             products[:, self._coef_slices[layer]] = r_grad.reshape(m, -1)
-            products[:, self._intercept_slices[layer]] = r_delta.sum(axis=1)
+            products[:, self._intercept_slices[layer]] = r_delta.sum(axis=0)
             if layer > 0:
-                back = deltas[layer] @ coefs[layer].T
-                r_delta = (
-                    r_delta @ coefs[layer].T + deltas[layer] @ np.swapaxes(v_coefs[layer], -1, -2)
-                ) * first[layer] + back * second[layer] * r_pre[layer - 1]
+                back = (deltas[layer] @ coefs[layer].T) * second[layer]
+                r_delta = _directions_times_matrix(r_delta, coefs[layer].T)
+                r_delta += _samples_times_directions(
+                    deltas[layer], np.swapaxes(v_coefs[layer], 1, 2)
+                )
+                r_delta *= first[layer][:, None, :]
+                r_delta += back[:, None, :] * r_pre[layer - 1]
         return products
+
+
+def _samples_times_directions(A, V):
+    """``A @ V[d]`` for every direction ``d``: A (n, a), V (m, a, b) -> (n, m, b)."""
+    m, a, b = V.shape
+    return (A @ V.transpose(1, 0, 2).reshape(a, m * b)).reshape(A.shape[0], m, b)
+
+
+def _directions_times_matrix(R, W):
+    """``R[:, d] @ W`` for every direction: R (n, m, a), W (a, b) -> (n, m, b)."""
+    n, m, a = R.shape
+    return (R.reshape(n * m, a) @ W).reshape(n, m, W.shape[1])
+
+
+def _sum_over_samples(A, R):
+    """``A^T R`` over samples for every direction -> (m, a, b).
+
+    Either A (n, a) and R (n, m, b), or A (n, m, a) and R (n, b).
+    """
+    if A.ndim == 2:
+        n, m, b = R.shape
+        return (A.T @ R.reshape(n, m * b)).reshape(A.shape[1], m, b).transpose(1, 0, 2)
+    n, m, a = A.shape
+    return (A.reshape(n, m * a).T @ R).reshape(m, a, R.shape[1])
 
 
 def forward_pass(X, coefs, intercepts, activation):

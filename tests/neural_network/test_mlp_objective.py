@@ -344,3 +344,15 @@ def test_invalid_data():
         MLPObjective(
             np.ones((2, 1)), np.ones((2, 2)), (2,), activation="tanh", alpha=1e-3, output="softmax"
         )
+
+
+@pytest.mark.parametrize("activation", ["tanh", "logistic"])
+@pytest.mark.parametrize("binary", [False, True])
+def test_closed_form_hessian_equals_the_r_operator(iris, activation, binary):
+    """Two exact methods: the one-hidden-layer closed form and the general R-operator pass."""
+    X, y = iris
+    weights = np.random.default_rng(18).uniform(0.5, 2.0, size=y.size)
+    objective = _objective(X, y, (7,), activation, binary=binary, weights=weights)
+    x = _random_x(objective, 19)
+    by_r_operator = objective.hessian_vector_product(x, np.eye(objective.n_params))
+    np.testing.assert_allclose(objective.hessian(x), by_r_operator, atol=1e-14)

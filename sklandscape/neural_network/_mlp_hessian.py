@@ -1,0 +1,122 @@
+r"""Closed-form Hessian of the loss of a network with one hidden layer.
+
+With the inputs and hidden activations augmented by a constant column,
+:math:`\tilde X = [X, 1]`, :math:`\tilde A = [A, 1]`, the logits are
+:math:`Z = \tilde A \tilde W_2`, :math:`A = f(\tilde X \tilde W_1)` (the last
+row of :math:`\tilde W_l` is the intercept). The Hessian of
+:math:`E = \sum_i w_i \ell(Z_i) + \frac{\alpha}{2}\lVert W\rVert^2` splits into
+
+* the Gauss-Newton term :math:`\sum_i w_i J_i^T S_i J_i`, :math:`J_i` the
+  Jacobian of the logits of sample ``i``, :math:`S_i = \mathrm{diag}(p_i) -
+  p_i p_i^T` (softmax) or :math:`\mathrm{diag}(p_i (1 - p_i))` (logistic);
+* the curvature of the network, :math:`\sum_{ik} \delta_{ik} \nabla^2 Z_{ik}`
+  (:math:`\delta = w (p - y)`), non-zero only within the incoming weights of one
+  hidden unit, :math:`\sum_i (\delta W_2^T)_{ij} f''_{ij} \tilde x_{im} \tilde x_{im'}`,
+  and between a unit's incoming and outgoing weights,
+  :math:`\sum_i \delta_{ic} f'_{ij} \tilde x_{im}`;
+* :math:`\alpha` on the diagonal of the weights (not the intercepts).
+
+Every sum over samples is one matrix product, so the whole Hessian costs a few
+dense products of size ``n_samples x n_params``: several times faster than the
+general R-operator pass for the small networks explored here.
+"""
+
+import numpy as np
+
+__all__ = ["one_hidden_layer_hessian"]
+
+
+def one_hidden_layer_hessian(objective, state):
+    """Exact Hessian of ``objective`` (one hidden layer) from its back-propagation ``state``.
+
+    Parameters
+    ----------
+    objective : MLPObjective
+        With ``len(objective.layer_units) == 3``.
+    state : dict
+        ``objective._backprop_state(x)``.
+
+    Returns
+    -------
+    ndarray of shape (n_params, n_params)
+        In the layout of ``objective`` (scikit-learn's ``_pack``).
+    """
+    n_inputs, n_hidden, n_outputs = objective.layer_units
+    activations, proba = state["activations"], state["proba"]
+    first, second = state["first"][1], state["second"][1]
+    delta = state["deltas"][1]
+    coef_out = state["coefs"][1]
+    weights = objective.sample_weight
+    n_samples = weights.size
+    ones = np.ones((n_samples, 1))
+    inputs = np.hstack([activations[0], ones])  # (n, d + 1)
+    hidden = np.hstack([activations[1], ones])  # (n, h + 1)
+    n_in1, n_hid1 = n_inputs + 1, n_hidden + 1
+
+    # Jacobian of the logits, J[i, k, :] over the augmented parameters [W~1, W~2].
+    jacobian_in = (
+        coef_out.T[None, :, None, :] * first[:, None, None, :] * inputs[:, None, :, None]
+    ).reshape(n_samples, n_outputs, n_in1 * n_hidden)
+    jacobian_out = (hidden[:, None, :, None] * np.eye(n_outputs)[None, :, None, :]).reshape(
+        n_samples, n_outputs, n_hid1 * n_outputs
+    )
+    jacobian = np.concatenate([jacobian_in, jacobian_out], axis=2)
+    n_aug = jacobian.shape[2]
+
+    # Gauss-Newton term J^T S J.
+    if objective.output == "softmax":
+        scaled = jacobian * np.sqrt(weights[:, None] * proba)[:, :, None]
+        hessian = scaled.reshape(-1, n_aug).T @ scaled.reshape(-1, n_aug)
+        mean_row = np.einsum("ik,ikp->ip", proba, jacobian) * np.sqrt(weights)[:, None]
+        hessian -= mean_row.T @ mean_row
+    else:
+        curvature = weights[:, None] * proba * (1.0 - proba)
+        scaled = jacobian * np.sqrt(curvature)[:, :, None]
+        hessian = scaled.reshape(-1, n_aug).T @ scaled.reshape(-1, n_aug)
+
+    # Curvature of the network: within each unit's incoming weights ...
+    unit_curvature = (delta @ coef_out.T) * second  # (n, h)
+    pairs = (inputs[:, :, None] * inputs[:, None, :]).reshape(n_samples, n_in1 * n_in1)
+    within = (pairs.T @ unit_curvature).reshape(n_in1, n_in1, n_hidden)
+    incoming = np.arange(n_in1)[:, None] * n_hidden + np.arange(n_hidden)[None, :]  # (d+1, h)
+    rows = incoming[:, None, :]
+    cols = incoming[None, :, :]
+    hessian[rows, cols] += within
+    # ... and between a unit's incoming weights and its outgoing weights.
+    between = (inputs.T @ (first[:, :, None] * delta[:, None, :]).reshape(n_samples, -1)).reshape(
+        n_in1, n_hidden, n_outputs
+    )
+    outgoing = n_in1 * n_hidden + np.arange(n_hidden)[:, None] * n_outputs + np.arange(n_outputs)
+    rows = np.broadcast_to(incoming[:, :, None], between.shape)
+    cols = np.broadcast_to(outgoing[None, :, :], between.shape)
+    hessian[rows, cols] += between
+    hessian[cols, rows] += between
+
+    # L2 penalty on the weights, then the augmented order -> scikit-learn's layout.
+    order = _augmented_order(n_inputs, n_hidden, n_outputs)
+    penalised = np.flatnonzero(order < objective._n_coefs)
+    hessian[penalised, penalised] += objective.alpha
+    inverse = np.empty_like(order)
+    inverse[order] = np.arange(order.size)
+    return hessian[np.ix_(inverse, inverse)]
+
+
+def _augmented_order(n_inputs, n_hidden, n_outputs):
+    """Layout index of each augmented parameter ``[W~1.ravel(), W~2.ravel()]``.
+
+    Layout (scikit-learn's ``_pack``): ``W1 (d, h), W2 (h, K), b1 (h), b2 (K)``.
+    """
+    n_w1, n_w2 = n_inputs * n_hidden, n_hidden * n_outputs
+    w1 = np.vstack(
+        [
+            np.arange(n_w1).reshape(n_inputs, n_hidden),
+            n_w1 + n_w2 + np.arange(n_hidden)[None, :],
+        ]
+    )
+    w2 = np.vstack(
+        [
+            n_w1 + np.arange(n_w2).reshape(n_hidden, n_outputs),
+            n_w1 + n_w2 + n_hidden + np.arange(n_outputs)[None, :],
+        ]
+    )
+    return np.concatenate([w1.ravel(), w2.ravel()])
