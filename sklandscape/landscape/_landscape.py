@@ -17,6 +17,14 @@ import zipfile
 import networkx as nx
 import numpy as np
 
+from ._disconnectivity import DisconnectivityMixin
+from ._network import NetworkMixin
+from ._pathsample import PathsampleMixin
+from ._plot import PlotMixin
+from ._rates import KineticsMixin
+from ._summary import SummaryMixin
+from ._thermodynamics import ThermodynamicsMixin
+
 __all__ = ["Landscape", "LandscapeTable"]
 
 FILE_FORMAT = "sklandscape.landscape"
@@ -75,12 +83,27 @@ class LandscapeTable:
         return pd.DataFrame({k: v for k, v in self._columns.items() if v.ndim == 1})
 
 
-class Landscape:
+class Landscape(
+    ThermodynamicsMixin,
+    NetworkMixin,
+    KineticsMixin,
+    DisconnectivityMixin,
+    PlotMixin,
+    PathsampleMixin,
+    SummaryMixin,
+):
     """Minima and transition states of an energy (loss) landscape.
 
     Build one with :func:`sklandscape.explore`, from an estimator's
     ``landscape_``, with :meth:`from_arrays`, :meth:`load` or
     :meth:`from_pathsample`.
+
+    The analysis methods come from one module each: thermodynamics
+    (occupation probabilities, heat capacity with C+/C-, entropy, frustration,
+    basin volumes), network metrics (MSBs, barriers, degrees, components,
+    communities), kinetics (TST rates combined by graph transformation,
+    first-passage times, committors), disconnectivity trees, plots, PATHSAMPLE
+    exchange and :meth:`summary`. k_B = 1 and energies are losses.
 
     Parameters
     ----------
@@ -217,10 +240,12 @@ class Landscape:
     def __repr__(self):
         if self.n_minima == 0:
             return f"Landscape(0 minima, 0 transition states, n_params={self.n_params})"
+        n_msb = len(self.monotonic_sequence_basins())
         return (
             f"Landscape({self.n_minima} minima, {self.n_transition_states} transition states, "
             f"n_params={self.n_params}, global minimum {self.global_minimum} "
-            f"at E={self.minima.energy[self.global_minimum]:.6g})"
+            f"at E={self.minima.energy[self.global_minimum]:.6g}, "
+            f"{n_msb} monotonic sequence basin{'s' if n_msb != 1 else ''})"
         )
 
     # ------------------------------------------------------------- storage
@@ -263,7 +288,9 @@ class Landscape:
         except FileNotFoundError:
             raise
         except (zipfile.BadZipFile, ValueError, OSError, EOFError, KeyError) as exc:
-            raise ValueError(f"{path!r} is not a readable sklandscape landscape file: {exc}") from exc
+            raise ValueError(
+                f"{path!r} is not a readable sklandscape landscape file: {exc}"
+            ) from exc
         if str(contents.get("__format__", "")) != FILE_FORMAT:
             raise ValueError(f"{path!r} is not a sklandscape landscape file.")
         version = int(contents["__version__"])

@@ -1,0 +1,185 @@
+"""Matplotlib figures of a landscape: disconnectivity graph and heat capacity.
+
+matplotlib is imported inside the functions only; nothing here changes rc
+parameters or global state, and every function draws on the Axes it is given
+(or on a new figure's) and returns it.
+"""
+
+import itertools
+from collections.abc import Mapping
+
+import numpy as np
+
+from ._thermodynamics import HeatCapacityPeak, default_temperature_grid
+
+__all__ = ["PlotMixin"]
+
+PEAK_COLORS = {"C+": "tab:blue", "C-": "tab:red"}
+
+
+def _axes(ax):
+    if ax is not None:
+        return ax
+    import matplotlib.pyplot as plt
+
+    _, ax = plt.subplots()
+    return ax
+
+
+def _highlight_sets(highlight):
+    """``{label: int array}`` from a mapping or a HeatCapacityPeak; default colours."""
+    if highlight is None:
+        return {}, {}
+    if isinstance(highlight, HeatCapacityPeak):
+        sets = {"C+": highlight.c_plus_minima, "C-": highlight.c_minus_minima}
+        return sets, dict(PEAK_COLORS)
+    if not isinstance(highlight, Mapping):
+        raise TypeError(
+            "highlight must be a mapping {label: minima indices} or a HeatCapacityPeak, "
+            f"got {type(highlight).__name__}."
+        )
+    return {str(k): np.asarray(list(v), dtype=np.int64) for k, v in highlight.items()}, {}
+
+
+class PlotMixin:
+    """Plotting methods of a landscape (mixed into Landscape)."""
+
+    def plot_disconnectivity(
+        self,
+        ax=None,
+        *,
+        n_levels=20,
+        energy_range=None,
+        trim=True,
+        highlight=None,
+        colors=None,
+        label_minima=None,
+        linewidth=0.8,
+    ):
+        """Draw the disconnectivity graph (Becker & Karplus, J. Chem. Phys. 106, 1495 (1997)).
+
+        Each minimum is a leaf starting at its energy; branches merge at the
+        levels where transition states join superbasins (see
+        :meth:`disconnectivity`). The global minimum's branch is central.
+
+        Parameters
+        ----------
+        ax : matplotlib Axes, optional
+            Drawn on a new figure when omitted.
+        n_levels, energy_range, trim
+            As in :meth:`disconnectivity`.
+        highlight : mapping or HeatCapacityPeak, optional
+            ``{label: minima indices}`` to colour (with a legend), or a peak from
+            :meth:`heat_capacity_peaks`, whose C+ minima are drawn blue and C-
+            minima red (Niroomand et al., Digital Discovery 2024, Fig. 3).
+        colors : mapping, optional
+            ``{label: colour}`` for the highlighted sets (default: tab10 cycle).
+        label_minima : bool or iterable of int, optional
+            Write the index of these minima (``True``: every drawn minimum) under
+            their leaves.
+        linewidth : float, default=0.8
+
+        Returns
+        -------
+        ax : matplotlib Axes
+        """
+        from matplotlib.collections import LineCollection
+
+        ax = _axes(ax)
+        tree = self.disconnectivity(n_levels, energy_range=energy_range, trim=trim)
+        leaves = tree.leaf_segments()
+        ax.add_collection(
+            LineCollection(
+                np.concatenate([tree.branch_segments(), leaves]),
+                colors="black",
+                linewidths=linewidth,
+            )
+        )
+        sets, default_colors = _highlight_sets(highlight)
+        colors = {**default_colors, **dict(colors or {})}
+        position = np.full(self.n_minima, -1)
+        position[tree.minima] = np.arange(tree.minima.size)
+        cycle = itertools.cycle(f"C{i}" for i in range(10))
+        for label, indices in sets.items():
+            color = colors.get(label) or next(cycle)
+            drawn = indices[(indices >= 0) & (indices < self.n_minima)]
+            drawn = drawn[position[drawn] >= 0]
+            ax.add_collection(
+                LineCollection(
+                    leaves[position[drawn]], colors=color, linewidths=2.0 * linewidth, label=label
+                )
+            )
+        if label_minima is not None and label_minima is not False:
+            chosen = tree.minima if label_minima is True else np.asarray(list(label_minima))
+            for minimum in chosen:
+                if 0 <= minimum < self.n_minima and position[minimum] >= 0:
+                    ax.annotate(
+                        str(int(minimum)),
+                        (tree.leaf_x[minimum], tree.energy[minimum]),
+                        xytext=(0, -3),
+                        textcoords="offset points",
+                        ha="center",
+                        va="top",
+                        fontsize="x-small",
+                    )
+        low = min(tree.energy[tree.minima].min(), tree.levels[0]) if tree.minima.size else 0
+        margin = 0.04 * (tree.levels[-1] - low)
+        ax.set_xlim(-1, max(tree.minima.size, 1))
+        ax.set_ylim(low - margin, tree.levels[-1] + margin)
+        ax.set_xticks([])
+        ax.set_ylabel("energy (loss)")
+        if sets:
+            ax.legend(loc="upper right", fontsize="small")
+        return ax
+
+    def plot_heat_capacity(self, T=None, ax=None, *, kinetic=False, split=True, peaks=True):
+        """Plot C_V(T) with its C+ and C- parts and the peaks marked.
+
+        See :meth:`heat_capacity` (harmonic superposition; Niroomand et al.,
+        Digital Discovery 2024, eq. 5) and :meth:`heat_capacity_peaks`.
+
+        Parameters
+        ----------
+        T : array-like of shape (n_T,), optional
+            Temperatures (default: :func:`default_temperature_grid`).
+        ax : matplotlib Axes, optional
+        kinetic : bool, default=False
+            Include the kinetic ``kappa/2`` in C_V.
+        split : bool, default=True
+            Also draw C+ (blue) and C- (red).
+        peaks : bool, default=True
+            Mark the maxima found by :meth:`heat_capacity_peaks`.
+
+        Returns
+        -------
+        ax : matplotlib Axes
+        """
+        ax = _axes(ax)
+        if T is None:
+            T = default_temperature_grid(self.minima.energy, self.minima.log_hessian_product)
+            if T.size < 3:
+                scale = max(1.0, float(np.abs(self.minima.energy).max()))
+                T = np.geomspace(1e-2 * scale, 1e2 * scale, 200)
+        temperatures = np.sort(np.atleast_1d(np.asarray(T, dtype=float)))
+        total, c_plus, c_minus = self.heat_capacity(temperatures, kinetic=kinetic, split=True)
+        ax.plot(temperatures, total, color="black", label="$C_V$")
+        if split:
+            ax.plot(temperatures, c_plus, color=PEAK_COLORS["C+"], label="$C_+$")
+            ax.plot(temperatures, c_minus, color=PEAK_COLORS["C-"], label="$C_-$")
+        if peaks and temperatures.size >= 3:
+            found = self.heat_capacity_peaks(temperatures, kinetic=kinetic)
+            if found:
+                ax.plot(
+                    [p.temperature for p in found],
+                    [p.height for p in found],
+                    linestyle="none",
+                    marker="v",
+                    color="black",
+                    label="peaks",
+                )
+        if temperatures[-1] > 100 * temperatures[0]:
+            ax.set_xscale("log")
+        ax.set_xlabel("temperature $T$")
+        ax.set_ylabel("heat capacity")
+        ax.legend(fontsize="small")
+        return ax

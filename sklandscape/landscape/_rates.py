@@ -1,0 +1,186 @@
+"""Kinetics on the transition network: TST rates, first-passage times, rates, committors.
+
+Each transition state ``t`` between minima ``a`` and ``b`` gives a harmonic
+transition-state-theory rate constant (k_B = 1)
+
+    k_a->b(t) = (o_a / o_t) exp((LPPHE_a - LPPHE_t) / 2 - (L_t - L_a) / T) / (2 pi),
+
+(Wales, *Energy Landscapes*, 2003, with Hessian eigenvalues ``lambda = (2 pi nu)^2``;
+``o`` the point-group orders, 1 unless a ``pgorder`` column is present). It
+obeys detailed balance with :meth:`occupation_probabilities`. Parallel TSs
+add; TSs joining a minimum to itself are ignored.
+
+The resulting Markov jump process (branching probabilities
+``P_ab = k_ab / sum_c k_ac``, waiting times ``tau_a = 1 / sum_c k_ac``) is
+reduced exactly by graph transformation (:mod:`._graph_transformation`;
+Trygubenko & Wales, J. Chem. Phys. 124, 234110 (2006); Wales, J. Chem.
+Phys. 130, 204111 (2009)).
+"""
+
+import numpy as np
+from scipy.special import logsumexp
+
+from ._checks import check_minima_set, check_temperature
+from ._graph_transformation import GraphTransformation
+
+__all__ = ["KineticsMixin"]
+
+LOG_2PI = np.log(2.0 * np.pi)
+
+
+class KineticsMixin:
+    """Rates, mean first-passage times and committors (mixed into Landscape)."""
+
+    # ------------------------------------------------------------ internals
+    def _log_ts_rates(self, T, transition_states):
+        """``log k`` over each given TS, from its first minimum to its second and back."""
+        states = self.transition_states
+        pairs = states.minima[transition_states]
+        energy_t = states.energy[transition_states]
+        log_volume_t = -0.5 * states.log_hessian_product[transition_states]
+        if "pgorder" in states:
+            log_volume_t = log_volume_t - np.log(states["pgorder"][transition_states])
+        log_volume = -0.5 * self.minima.log_hessian_product - self._log_symmetry_numbers
+        energy = self.minima.energy
+        rates = []
+        for end in (0, 1):
+            a = pairs[:, end]
+            rates.append(log_volume_t - log_volume[a] - (energy_t - energy[a]) / T - LOG_2PI)
+        return rates[0], rates[1]
+
+    def _graph_transformation(self, T, boundary, track_time):
+        """Run graph transformation at temperature ``T`` with the given absorbing minima."""
+        proper = self._proper_transition_states
+        pairs = self.transition_states.minima[proper]
+        log_forward, log_backward = self._log_ts_rates(T, proper)
+        sources = np.concatenate([pairs[:, 0], pairs[:, 1]])
+        targets = np.concatenate([pairs[:, 1], pairs[:, 0]])
+        log_rates = np.concatenate([log_forward, log_backward])
+        log_total = np.full(self.n_minima, -np.inf)
+        if log_rates.size:
+            peak = np.full(self.n_minima, -np.inf)
+            np.maximum.at(peak, sources, log_rates)
+            sums = np.bincount(
+                sources, weights=np.exp(log_rates - peak[sources]), minlength=self.n_minima
+            )
+            with np.errstate(divide="ignore"):
+                log_total = peak + np.log(sums)
+        probabilities = np.exp(log_rates - log_total[sources])
+        mask = np.zeros(self.n_minima, dtype=bool)
+        mask[boundary] = True
+        return GraphTransformation(
+            self.n_minima,
+            sources,
+            targets,
+            probabilities,
+            -log_total if track_time else None,
+            mask,
+        )
+
+    def _check_source_sink(self, source, sink):
+        source = check_minima_set(source, self.n_minima, "source")
+        sink = check_minima_set(sink, self.n_minima, "sink")
+        overlap = np.intersect1d(source, sink)
+        if overlap.size:
+            raise ValueError(f"source and sink share minima {overlap.tolist()}.")
+        return source, sink
+
+    # --------------------------------------------------------------- public
+    def mean_first_passage_times(self, sink, T):
+        """Mean first-passage time from every minimum to a set of minima.
+
+        Exact for the harmonic-TST Markov jump process, by graph transformation
+        with back substitution (Trygubenko & Wales, J. Chem. Phys. 124, 234110
+        (2006)): ``T_x = tau_x / (1 - P_xx) + sum_g P_xg T_g / (1 - P_xx)`` over the
+        renormalised network. Computed in log space, so it stays accurate
+        when times span many orders of magnitude.
+
+        Parameters
+        ----------
+        sink : int or iterable of int
+        T : float
+            Temperature.
+
+        Returns
+        -------
+        times : ndarray of shape (n_min,)
+            Zero on the sink, ``inf`` where the sink cannot be reached (or the
+            time overflows the float range).
+        """
+        sink = check_minima_set(sink, self.n_minima, "sink")
+        temperatures, scalar = check_temperature(T)
+        if not scalar:
+            raise ValueError("mean_first_passage_times needs a single temperature T.")
+        transformation = self._graph_transformation(temperatures[0], sink, track_time=True)
+        return np.exp(transformation.log_first_passage_times())
+
+    def rate(self, source, sink, T):
+        """Rate constant from one set of minima to another, by graph transformation.
+
+        ``k_BA = sum_{a in A} (p_a / p_A) / T_Ba``: the equilibrium-weighted
+        average over the source ``A`` of the inverse mean first-passage times to
+        the sink ``B`` (the NSS rate of Wales, J. Chem. Phys. 130, 204111
+        (2009)). For single minima it is exactly ``1 / T_ba``. Each TS gives the
+        harmonic TST rate ``k = exp((LPPHE_a - LPPHE_t)/2 - (L_t - L_a)/T) / (2 pi)``;
+        the network is reduced by graph transformation (Trygubenko & Wales,
+        J. Chem. Phys. 124, 234110 (2006)), free of subtraction, so rates
+        spanning many orders of magnitude stay accurate.
+
+        Parameters
+        ----------
+        source, sink : int or iterable of int
+            Disjoint sets of minima.
+        T : float or array-like of shape (n_T,)
+
+        Returns
+        -------
+        k : float or ndarray of shape (n_T,)
+            Zero when no path joins source and sink.
+
+        Examples
+        --------
+        >>> import numpy as np
+        >>> from sklandscape import Landscape
+        >>> ls = Landscape.from_arrays([0.0, 0.5], [1.0], [[0, 1]])
+        >>> bool(np.isclose(ls.rate(0, 1, T=1.0), np.exp(-1.0) / (2 * np.pi)))
+        True
+        """
+        source, sink = self._check_source_sink(source, sink)
+        temperatures, scalar = check_temperature(T)
+        rates = np.empty(temperatures.size)
+        for i, temperature in enumerate(temperatures):
+            transformation = self._graph_transformation(temperature, sink, track_time=True)
+            log_times = transformation.log_first_passage_times()[source]
+            log_p = self._log_occupation(np.array([temperature]), minima=source)[0]
+            rates[i] = np.exp(logsumexp(log_p - log_times))
+        return float(rates[0]) if scalar else rates
+
+    def committor_probabilities(self, source, sink, T):
+        """Committor probabilities: the chance to reach the sink before the source.
+
+        ``q_x = sum_g P_xg q_g`` with ``q = 0`` on the source and ``1`` on the sink,
+        solved by graph transformation and back substitution (Wales, J. Chem.
+        Phys. 130, 204111 (2009); Stevenson & Wales, J. Chem. Phys. 141, 041104
+        (2014)).
+
+        Parameters
+        ----------
+        source, sink : int or iterable of int
+            Disjoint sets of minima.
+        T : float
+            Temperature.
+
+        Returns
+        -------
+        q : ndarray of shape (n_min,)
+            NaN for minima joined to neither set.
+        """
+        source, sink = self._check_source_sink(source, sink)
+        temperatures, scalar = check_temperature(T)
+        if not scalar:
+            raise ValueError("committor_probabilities needs a single temperature T.")
+        boundary = np.concatenate([source, sink])
+        transformation = self._graph_transformation(temperatures[0], boundary, track_time=False)
+        values = np.zeros(self.n_minima)
+        values[sink] = 1.0
+        return transformation.absorption_values(values)
