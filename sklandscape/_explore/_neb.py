@@ -59,8 +59,14 @@ logger = logging.getLogger(__name__)
 #: that breaks the symmetry of a straight initial band (a band lying exactly on
 #: a ridge would otherwise stay there).
 INITIAL_JITTER = 1e-3
+#: The L-BFGS memory is cleared when a step multiplies the RMS DNEB gradient
+#: by more than this (the quasi-Newton model failed: a kink, or the band's
+#: non-conservative force field).
+RESET_GROWTH = 4.0
 #: Relative norm below which a tangent is considered degenerate.
 _TANGENT_TINY = 1e-12
+#: Relative size below which the perpendicular gradient has no direction.
+_PERPENDICULAR_TINY = 1e-12
 
 
 def interpolate_band(objective, x_a, x_b, n_images, rng=None):
@@ -223,7 +229,11 @@ def dneb_components(images, energies, gradients, spring_constant):
     spring = spring_constant * (forward - backward)
     spring_along = np.einsum("ij,ij->i", spring, tangents)
     spring_perpendicular = spring - spring_along[:, None] * tangents
-    unit_perpendicular = _safe_unit(true_perpendicular, _row_norms(true_perpendicular))
+    # The direction of a perpendicular gradient lost in rounding (|g_perp| at
+    # the level of eps |g|) is noise: treat it as zero.
+    perpendicular_norm = _row_norms(true_perpendicular)
+    perpendicular_norm[perpendicular_norm <= _PERPENDICULAR_TINY * _row_norms(gradients)] = 0.0
+    unit_perpendicular = _safe_unit(true_perpendicular, perpendicular_norm)
     overlap = np.einsum("ij,ij->i", spring_perpendicular, unit_perpendicular)
     doubly_nudged = spring_perpendicular - overlap[:, None] * unit_perpendicular
     return DNEBComponents(tangents, true_perpendicular, spring_parallel, doubly_nudged)
@@ -364,17 +374,30 @@ def _evaluate(objective, points):
 
 
 def default_spring_constant(images, gradients):
-    """Spring constant matched to the surface: ``k = median |g_i| / spacing``.
+    """Spring constant matched to the surface's curvature along the band.
 
-    A force over a length is a curvature, so this ``k`` is of the order of
-    the Hessian eigenvalues the band feels: stiff enough to keep the images
-    spaced, soft enough not to cut corners of the path. Falls back to 1 on a
-    flat band.
+    ``k = median_i |g_{i+1} - g_i| / |x_{i+1} - x_i|``, a finite-difference
+    estimate of the curvature the band feels (energy per squared distance, as
+    ``k`` must be). The stiffest spring mode of the band, ``4 k``, then stays
+    comparable to the Hessian eigenvalues, which keeps the band's L-BFGS
+    minimisation well conditioned whatever the number of images; the median
+    ignores a gradient jump across the kink of a non-smooth surface. Falls
+    back to 1 where the band is flat.
+
+    Parameters
+    ----------
+    images : ndarray of shape (n_images + 2, n_params)
+        The band, end points included.
+    gradients : ndarray of shape (n_images + 2, n_params)
+        True gradients of all images, end points included.
     """
-    spacing = float(np.mean(np.linalg.norm(np.diff(images, axis=0), axis=1)))
-    force = float(np.median(np.linalg.norm(gradients, axis=1)))
-    if spacing > 0 and force > 0 and np.isfinite(force):
-        return force / spacing
+    lengths = _row_norms(np.diff(images, axis=0))
+    changes = _row_norms(np.diff(gradients, axis=0))
+    moving = lengths > 0
+    if np.any(moving):
+        curvature = float(np.median(changes[moving] / lengths[moving]))
+        if curvature > 0 and np.isfinite(curvature):
+            return curvature
     return 1.0
 
 
@@ -427,7 +450,9 @@ def relax_band(
     energies[1:-1], gradients = _evaluate(objective, images[1:-1])
     n_evaluations = len(images)
     if spring_constant is None:
-        spring_constant = default_spring_constant(images[1:-1], gradients)
+        spring_constant = default_spring_constant(
+            images, np.vstack([end_gradients[:1], gradients, end_gradients[1:]])
+        )
     spacing = float(np.mean(np.linalg.norm(np.diff(images, axis=0), axis=1)))
     if max_step is None:
         max_step = 0.5 * spacing if spacing > 0 else 1.0
@@ -452,7 +477,10 @@ def relax_band(
         energies[1:-1], gradients = _evaluate(objective, images[1:-1])
         n_evaluations += len(images) - 2
         new_band_grad = dneb_gradient(images, energies, gradients, spring_constant).ravel()
-        lbfgs.update((images[1:-1] - old_interior).ravel(), new_band_grad - band_grad)
+        if _rms(new_band_grad) > RESET_GROWTH * _rms(band_grad):
+            lbfgs.reset()
+        else:
+            lbfgs.update((images[1:-1] - old_interior).ravel(), new_band_grad - band_grad)
         band_grad = new_band_grad
         converged = _rms(band_grad) <= tolerance
     logger.debug(

@@ -648,7 +648,14 @@ def _smooth_connections(objective, band, chord, rng):
 
 
 def _band_maximum_connection(objective, band):
-    """The highest point of a band as the transition state of a non-smooth objective."""
+    """The highest point of a band as the transition state of a non-smooth objective.
+
+    The band is piecewise linear; its highest point lies on a segment
+    adjacent to its highest image, where ``objective.segment_maximum``
+    locates it. Being the maximum of a continuous path between the two
+    minima, its energy bounds the lowest ridge crossing from above, within
+    ``O(spacing^2)`` for a relaxed band.
+    """
     images = band.images
     top = int(np.argmax(band.energies[1:-1])) + 1
     best = None
@@ -660,15 +667,12 @@ def _band_maximum_connection(objective, band):
             energy, grad = _value_and_grad(objective, point)
         except NonFiniteEnergyError:
             continue
-        if best is None or energy > best[0]:
+        if np.linalg.norm(segment) > 0 and (best is None or energy > best[0]):
             best = (energy, point, grad, segment)
     if best is None:
         return None
     energy, point, grad, segment = best
-    length = np.linalg.norm(segment)
-    if length == 0:
-        return None
-    tangent = segment / length
+    tangent = segment / np.linalg.norm(segment)
     plus, minus = pushoff(
         objective, point, energy, tangent, PUSHOFF_FRACTION * band.spacing, max_step=band.spacing
     )

@@ -1,0 +1,296 @@
+"""Tests of eigenvector following, pushoff and connection attempts."""
+
+import numpy as np
+import pytest
+from scipy.optimize import minimize
+
+from sklandscape._explore import Objective
+from sklandscape._explore._minimize import minimize_and_verify, verify_stationary_point
+from sklandscape._explore._transition_state import (
+    Connection,
+    find_connections,
+    hybrid_eigenvector_following,
+    pushoff,
+)
+from sklandscape.surfaces import MullerBrown, TwoGaussians
+
+E = np.e
+
+
+class GaussiansInValley(Objective):
+    """``-exp(-|x+e1|^2) - exp(-|x-e1|^2) + sum_i c_i x_i^2`` in ``n`` dimensions.
+
+    With ``c_0 = 0`` the origin is a saddle of energy ``-2/e`` and Hessian
+    ``diag(-4/e, 4/e + 2 c_1, ..., 4/e + 2 c_{n-1})`` (computed by hand:
+    each Gaussian contributes ``e^-1 (2 I - 4 e1 e1^T)`` at the origin).
+    """
+
+    def __init__(self, curvatures):
+        super().__init__(len(curvatures))
+        self.curvatures = np.asarray(curvatures, dtype=float)
+        self.e1 = np.eye(self.n_params)[0]
+
+    def value_and_grad(self, x):
+        energy, grad = float(np.sum(self.curvatures * x**2)), 2 * self.curvatures * x
+        for centre in (-self.e1, self.e1):
+            weight = np.exp(-np.sum((x - centre) ** 2))
+            energy -= weight
+            grad = grad + 2 * weight * (x - centre)
+        return energy, grad
+
+    def hessian(self, x):
+        hess = np.diag(2 * self.curvatures)
+        for centre in (-self.e1, self.e1):
+            d = x - centre
+            hess = hess + np.exp(-d @ d) * (2 * np.eye(self.n_params) - 4 * np.outer(d, d))
+        return hess
+
+
+class TwoWells(Objective):
+    """``min((x-m1)^T A (x-m1), (x-m2)^T B (x-m2))``: non-smooth on the seam where they meet."""
+
+    smooth = False
+
+    def __init__(self, m1, m2, a=None, b=None):
+        super().__init__(2)
+        self.m1, self.m2 = np.asarray(m1, float), np.asarray(m2, float)
+        self.a = np.eye(2) if a is None else np.asarray(a, float)
+        self.b = np.eye(2) if b is None else np.asarray(b, float)
+
+    def wells(self, x):
+        d1, d2 = x - self.m1, x - self.m2
+        return d1 @ self.a @ d1, d2 @ self.b @ d2
+
+    def value_and_grad(self, x):
+        first, second = self.wells(x)
+        if first <= second:
+            return first, 2 * self.a @ (x - self.m1)
+        return second, 2 * self.b @ (x - self.m2)
+
+    def hessian(self, x):
+        first, second = self.wells(x)
+        return 2 * (self.a if first <= second else self.b)
+
+
+class Flat(Objective):
+    def value_and_grad(self, x):
+        return 1.0, np.zeros_like(x)
+
+
+def _minimum(objective, guess):
+    result = minimize_and_verify(objective, np.asarray(guess, dtype=float))
+    assert result is not None
+    return result
+
+
+# --------------------------------------------------------------------- HEF
+def test_hef_converges_from_a_perturbed_guess_to_the_two_gaussian_saddle():
+    objective = TwoGaussians()
+    result = hybrid_eigenvector_following(objective, np.array([0.3, -0.2]), max_step=0.2)
+    assert result.converged
+    np.testing.assert_allclose(result.x, 0.0, atol=1e-6)
+    assert result.energy == pytest.approx(-2 / E, abs=1e-10)
+    assert result.eigenvalue == pytest.approx(-4 / E, rel=1e-6)
+
+
+@pytest.mark.parametrize("saddle", [(0.212487, 0.292988), (-0.822002, 0.624313)])
+def test_hef_converges_to_the_muller_brown_saddles(saddle):
+    objective = MullerBrown()
+    rng = np.random.default_rng(0)
+    start = np.asarray(saddle) + rng.uniform(-0.04, 0.04, size=2)
+    result = hybrid_eigenvector_following(objective, start, max_step=0.1)
+    assert result.converged
+    point = verify_stationary_point(objective, result.x, index=1)
+    assert point is not None
+    # Gradient of an independent evaluation; saddle coordinates and energy
+    # as published (Müller & Brown 1979; DESIGN.md reference values).
+    assert np.max(np.abs(objective.gradient(result.x))) < 1e-5
+    np.testing.assert_allclose(result.x, saddle, atol=1e-5)
+    expected_energy = -72.25 if saddle[0] > 0 else -40.66
+    assert result.energy == pytest.approx(expected_energy, abs=0.01)
+
+
+def test_hybrid_path_with_lanczos_matches_the_analytic_saddle():
+    curvatures = np.array([0.0, 0.3, 0.1, 1.0, 0.5, 2.0, 0.05, 0.7])
+    objective = GaussiansInValley(curvatures)
+    rng = np.random.default_rng(1)
+    start = rng.uniform(-0.15, 0.15, size=objective.n_params)
+    result = hybrid_eigenvector_following(
+        objective, start, max_step=0.2, rng=rng, exact_max_params=0, max_iterations=200
+    )
+    assert result.converged
+    assert result.hessian is None  # no Hessian formed on the hybrid path
+    np.testing.assert_allclose(result.x, 0.0, atol=1e-5)
+    assert result.energy == pytest.approx(-2 / E, abs=1e-9)
+    assert result.eigenvalue == pytest.approx(-4 / E, rel=1e-4)
+
+
+def test_hef_ignores_declared_zero_modes():
+    # E(x, y, z) = two Gaussians in (x, y), exactly flat in z: one zero mode.
+    class FlatThirdAxis(Objective):
+        n_zero_modes = 1
+
+        def __init__(self):
+            super().__init__(3)
+            self.inner = TwoGaussians()
+
+        def value_and_grad(self, x):
+            energy, grad = self.inner.value_and_grad(x[:2])
+            return energy, np.append(grad, 0.0)
+
+        def hessian(self, x):
+            hess = np.zeros((3, 3))
+            hess[:2, :2] = self.inner.hessian(x[:2])
+            return hess
+
+    objective = FlatThirdAxis()
+    # Far from the saddle both Hessian eigenvalues in (x, y) are positive,
+    # so the lowest eigenvalue overall belongs to the flat axis.
+    result = hybrid_eigenvector_following(objective, np.array([0.45, 0.3, 5.0]), max_step=0.2)
+    assert result.converged
+    np.testing.assert_allclose(result.x[:2], 0.0, atol=1e-6)
+    assert result.x[2] == pytest.approx(5.0)
+    assert verify_stationary_point(objective, result.x, index=1) is not None
+
+
+# ------------------------------------------------------------------ pushoff
+def test_pushoff_reaches_both_minima_of_the_two_gaussians():
+    objective = TwoGaussians()
+    plus, minus = pushoff(objective, np.zeros(2), -2 / E, np.array([1.0, 0.0]), 0.01)
+    # Minima on the x axis at the root of d/dx: x = +-x* with
+    # (x - 1) exp(-(x-1)^2) + (x + 1) exp(-(x+1)^2) = 0 (scipy, a second method).
+    root = minimize(lambda v: objective.value([v[0], 0.0]), [0.9]).x[0]
+    np.testing.assert_allclose(plus.x, [root, 0.0], atol=1e-5)
+    np.testing.assert_allclose(minus.x, [-root, 0.0], atol=1e-5)
+
+
+# -------------------------------------------------------------- connections
+def test_two_gaussian_connection_matches_the_analytic_saddle():
+    objective = TwoGaussians()
+    a = _minimum(objective, [-1.0, 0.2])
+    b = _minimum(objective, [1.0, -0.2])
+    [connection] = find_connections(objective, a.x, b.x, np.random.default_rng(0))
+    assert isinstance(connection, Connection)
+    np.testing.assert_allclose(connection.ts_x, 0.0, atol=1e-6)
+    assert connection.ts_energy == pytest.approx(-2 / E, abs=1e-10)
+    # Hessian at the origin, by hand: diag(-4/e, 4/e).
+    assert connection.ts_negative_eigenvalue == pytest.approx(-4 / E, rel=1e-6)
+    assert connection.ts_log_hessian_product == pytest.approx(np.log(4 / E), rel=1e-6)
+    # The plus side points from x_a towards x_b.
+    np.testing.assert_allclose(connection.minimum_plus.x, b.x, atol=1e-5)
+    np.testing.assert_allclose(connection.minimum_minus.x, a.x, atol=1e-5)
+
+
+def test_muller_brown_connection_finds_both_published_saddles():
+    objective = MullerBrown()
+    deepest = _minimum(objective, [-0.558, 1.442])  # E = -146.70
+    middle = _minimum(objective, [0.623, 0.028])  # E = -108.17
+    # The band between the two deepest minima passes the third (E = -80.77),
+    # so it crosses both transition states.
+    connections = find_connections(objective, deepest.x, middle.x, np.random.default_rng(0))
+    assert len(connections) == 2
+    found = {
+        round(c.ts_energy, 2): sorted(
+            round(m.energy, 2) for m in (c.minimum_plus, c.minimum_minus)
+        )
+        for c in connections
+    }
+    assert found == {-40.66: [-146.7, -80.77], -72.25: [-108.17, -80.77]}
+    assert [c.ts_energy for c in connections] == sorted(
+        (c.ts_energy for c in connections), reverse=True
+    )
+    for connection in connections:
+        assert connection.ts_negative_eigenvalue < 0
+        point = verify_stationary_point(objective, connection.ts_x, index=1)
+        assert connection.ts_log_hessian_product == pytest.approx(point.log_hessian_product)
+
+
+def test_connections_are_reproducible_for_a_seed():
+    objective = MullerBrown()
+    a = _minimum(objective, [-0.558, 1.442]).x
+    b = _minimum(objective, [-0.050, 0.467]).x
+    first = find_connections(objective, a, b, 7)
+    second = find_connections(objective, a, b, 7)
+    assert len(first) == len(second) == 1
+    np.testing.assert_array_equal(first[0].ts_x, second[0].ts_x)
+
+
+@pytest.mark.filterwarnings("error")
+def test_flat_surface_gives_no_connection_and_no_nan():
+    objective = Flat(2)
+    assert find_connections(objective, np.zeros(2), np.ones(2), 0) == []
+
+
+def test_non_finite_energy_drops_the_attempt():
+    class Cliff(Objective):
+        def value_and_grad(self, x):
+            if abs(x[0]) < 0.3:
+                return np.nan, np.full(2, np.nan)
+            return TwoGaussians().value_and_grad(x)
+
+    objective = Cliff(2)
+    assert find_connections(objective, np.array([-0.9, 0.0]), np.array([0.9, 0.0]), 0) == []
+
+
+# --------------------------------------------------------------- non-smooth
+def test_non_smooth_transition_state_sits_on_the_kink():
+    # E = min((x+1)^2 + y^2, (x-1)^2 + y^2): kink along x = 0, lowest at the
+    # origin with E = 1; the Hessian 2 I projected off the tangent e1 leaves
+    # one positive eigenvalue, 2.
+    objective = TwoWells([-1.0, 0.0], [1.0, 0.0])
+    a = _minimum(objective, [-0.9, 0.1])
+    b = _minimum(objective, [0.9, -0.1])
+    [connection] = find_connections(objective, a.x, b.x, 0)
+    np.testing.assert_allclose(connection.ts_x, 0.0, atol=1e-5)
+    assert connection.ts_energy == pytest.approx(1.0, abs=1e-5)
+    assert np.isnan(connection.ts_negative_eigenvalue)
+    assert connection.ts_log_hessian_product == pytest.approx(np.log(2.0))
+    np.testing.assert_allclose(connection.minimum_plus.x, [1.0, 0.0], atol=1e-6)
+    np.testing.assert_allclose(connection.minimum_minus.x, [-1.0, 0.0], atol=1e-6)
+
+
+@pytest.mark.parametrize(
+    ("a", "b"),
+    [([[1, 0.5], [0.5, 1]], [[1, -0.5], [-0.5, 1]]), ([[1, 0.8], [0.8, 1]], [[2, 0], [0, 0.5]])],
+)
+def test_non_smooth_transition_state_is_the_lowest_point_of_a_curved_seam(a, b):
+    # Anisotropic wells meet on a curved seam that the straight segment
+    # between the minima crosses well above the seam's lowest point, so the
+    # band has to bend to find it.
+    objective = TwoWells([-1.0, 0.0], [1.0, 0.0], a, b)
+    x_a, x_b = objective.m1, objective.m2
+    [connection] = find_connections(objective, x_a, x_b, 0)
+
+    # Second method: the lowest point of the seam by constrained minimisation.
+    def seam(x):
+        first, second = objective.wells(x)
+        return first - second
+
+    lowest = min(
+        (
+            minimize(
+                lambda x: objective.wells(x)[0],
+                start,
+                constraints=[{"type": "eq", "fun": seam}],
+                method="SLSQP",
+                options={"ftol": 1e-14},
+            )
+            for start in ([0.0, 0.5], [0.0, -0.5])
+        ),
+        key=lambda result: result.fun,
+    )
+    t = objective.segment_maximum(x_a, x_b)
+    straight = objective.value(x_a + t * (x_b - x_a))
+    assert straight > lowest.fun + 0.2
+    # The TS is the highest point of a continuous path, on the seam: never
+    # below the seam's lowest point, and within the band's O(spacing^2)
+    # resolution of it (10 images: spacing ~0.2, curvature ~2), far below
+    # the straight segment's crossing.
+    assert abs(seam(connection.ts_x)) < 1e-5
+    assert lowest.fun - 1e-9 <= connection.ts_energy < lowest.fun + 0.01
+    # (An energy error e along a seam of curvature ~1 allows a shift ~sqrt(2 e).)
+    np.testing.assert_allclose(connection.ts_x, lowest.x, atol=0.1)
+    # A finer band resolves the corner better.
+    [finer] = find_connections(objective, x_a, x_b, 0, n_images=20)
+    assert lowest.fun - 1e-9 <= finer.ts_energy < connection.ts_energy
+    assert np.isnan(connection.ts_negative_eigenvalue)
