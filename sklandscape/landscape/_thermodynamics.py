@@ -122,16 +122,28 @@ class ThermodynamicsMixin:
             energy, log_volume = energy[minima], log_volume[minima]
         shifted = energy - energy.min()
         log_weight = log_volume[None, :] - shifted[None, :] / temperatures[:, None]
-        return log_weight - logsumexp(log_weight, axis=1, keepdims=True)
+        return log_softmax(log_weight)
 
     def _energy_moments(self, temperatures):
-        """Probabilities, deviations ``L_a - <L>`` and their variance, all (n_T, ...)."""
+        """Probabilities and deviations ``L_a - <L>``, both (n_T, n_min)."""
         probability = np.exp(self._log_occupation(temperatures))
         shifted = self.minima.energy - self.minima.energy.min()
         mean = probability @ shifted
         deviation = shifted[None, :] - mean[:, None]
-        variance = np.einsum("ta,ta->t", probability, deviation**2)
-        return probability, deviation, variance
+        return probability, deviation
+
+    def _heat_capacity_terms(self, temperatures):
+        """``p_a (L_a - <L>)^2 / T^2`` (n_T, n_min), in log space, and the deviations.
+
+        Finite for any positive T: a term whose ``p_a`` underflows is zero even
+        when ``(L_a - <L>) / T`` would overflow.
+        """
+        log_p = self._log_occupation(temperatures)
+        shifted = self.minima.energy - self.minima.energy.min()
+        deviation = shifted[None, :] - (np.exp(log_p) @ shifted)[:, None]
+        with np.errstate(divide="ignore"):
+            log_square = 2.0 * (np.log(np.abs(deviation)) - np.log(temperatures)[:, None])
+        return np.exp(log_p + log_square), deviation
 
     def _baseline_heat_capacity(self, kinetic):
         return (1.0 if kinetic else 0.5) * self.n_params
@@ -201,8 +213,7 @@ class ThermodynamicsMixin:
         2.0
         """
         temperatures, scalar = check_temperature(T)
-        probability, deviation, _ = self._energy_moments(temperatures)
-        terms = probability * deviation**2 / temperatures[:, None] ** 2
+        terms, deviation = self._heat_capacity_terms(temperatures)
         c_plus = np.where(deviation > 0, terms, 0.0).sum(axis=1)
         c_minus = np.where(deviation < 0, terms, 0.0).sum(axis=1)
         total = self._baseline_heat_capacity(kinetic) + c_plus + c_minus
@@ -227,8 +238,8 @@ class ThermodynamicsMixin:
         contributions : ndarray of shape (n_min,) or (n_T, n_min)
         """
         temperatures, scalar = check_temperature(T)
-        probability, deviation, _ = self._energy_moments(temperatures)
-        signed = probability * deviation * np.abs(deviation) / temperatures[:, None] ** 2
+        terms, deviation = self._heat_capacity_terms(temperatures)
+        signed = np.sign(deviation) * terms
         return signed[0] if scalar else signed
 
     def heat_capacity_peaks(self, T=None, *, kinetic=False, prominence=1e-3, coverage=0.95):
@@ -267,8 +278,7 @@ class ThermodynamicsMixin:
         temperatures = np.unique(temperatures)
         if temperatures.size < 3:
             raise ValueError("heat_capacity_peaks needs a grid of at least 3 temperatures.")
-        _, _, variance = self._energy_moments(temperatures)
-        configurational = variance / temperatures**2
+        configurational = self._heat_capacity_terms(temperatures)[0].sum(axis=1)
         highest = configurational.max()
         if not highest > 0:
             return []
@@ -283,9 +293,10 @@ class ThermodynamicsMixin:
         """Root of ``mu_3 - 2 T Var`` (the sign of dC_V/dT) between ``low`` and ``high``."""
 
         def slope_sign_function(t):
-            probability, deviation, variance = self._energy_moments(np.array([t]))
+            probability, deviation = self._energy_moments(np.array([t]))
+            variance = probability[0] @ deviation[0] ** 2
             third = probability[0] @ deviation[0] ** 3
-            return (third - 2.0 * t * variance[0]) / max(variance[0] * t, np.finfo(float).tiny)
+            return (third - 2.0 * t * variance) / max(variance * t, np.finfo(float).tiny)
 
         f_low, f_high = slope_sign_function(low), slope_sign_function(high)
         if not (f_low > 0 > f_high):
@@ -401,6 +412,21 @@ class ThermodynamicsMixin:
         log_volume = -0.5 * self.minima.log_hessian_product - self._log_symmetry_numbers
         log_volume = log_volume - logsumexp(log_volume)
         return log_volume if log else np.exp(log_volume)
+
+
+def log_softmax(log_weight):
+    """Row-wise ``log(w_a / sum_b w_b)`` accurate to full relative precision.
+
+    The largest weight of each row is factored out and the rest summed with
+    ``log1p``, so that the log probability of a dominant minimum (close to 0)
+    keeps its relative accuracy, which the entropy needs at low temperature.
+    """
+    rows = np.arange(log_weight.shape[0])
+    top = np.argmax(log_weight, axis=1)
+    shifted = log_weight - log_weight[rows, top][:, None]
+    others = np.exp(shifted)
+    others[rows, top] = 0.0
+    return shifted - np.log1p(others.sum(axis=1))[:, None]
 
 
 def _dominant(values, coverage):
