@@ -422,8 +422,11 @@ def relax_band(
         ``k``; default :func:`default_spring_constant` of the initial band.
     max_iterations : int, default=500
     rtol : float, default=5e-2
-        Convergence when the RMS DNEB gradient is at most ``rtol`` times its
-        initial value (or below ``objective.gtol``). On a smooth surface the
+        Convergence when the RMS DNEB gradient is at most ``rtol`` times the
+        larger of its initial value and the RMS true gradient of the initial
+        images (or below ``objective.gtol``); the latter keeps the tolerance
+        meaningful for a band that starts on a ridge, where the perpendicular
+        force vanishes. On a smooth surface the
         band only has to bring each local maximum into the convergence basin
         of hybrid eigenvector following, so a loose tolerance suffices.
     max_step : float, optional
@@ -458,9 +461,10 @@ def relax_band(
         max_step = 0.5 * spacing if spacing > 0 else 1.0
 
     band_grad = dneb_gradient(images, energies, gradients, spring_constant).ravel()
-    tolerance = max(rtol * _rms(band_grad), objective.gtol)
+    tolerance = max(rtol * max(_rms(band_grad), _rms(gradients)), objective.gtol)
     lbfgs = LBFGSMemory(memory, 1.0 / spring_constant)
     converged = _rms(band_grad) <= tolerance
+    best = (_rms(band_grad), images.copy(), energies.copy(), gradients)
     iteration = 0
     while not converged and iteration < max_iterations:
         iteration += 1
@@ -483,11 +487,14 @@ def relax_band(
             lbfgs.update((images[1:-1] - old_interior).ravel(), new_band_grad - band_grad)
         band_grad = new_band_grad
         converged = _rms(band_grad) <= tolerance
+        if _rms(band_grad) < best[0]:
+            best = (_rms(band_grad), images.copy(), energies.copy(), gradients)
+    if not converged:
+        # An unconverged band (an under-resolved path across many basins can
+        # wander) is returned in its best state: the lowest RMS DNEB gradient.
+        _, images, energies, gradients = best
     logger.debug(
-        "DNEB: %d iterations, converged=%s, rms gradient %.3g",
-        iteration,
-        converged,
-        _rms(band_grad),
+        "DNEB: %d iterations, converged=%s, rms gradient %.3g", iteration, converged, best[0]
     )
     all_gradients = np.vstack([end_gradients[:1], gradients, end_gradients[1:]])
     return BandResult(

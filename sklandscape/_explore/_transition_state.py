@@ -51,10 +51,8 @@ SMOOTH_BAND_RTOL = 5e-2
 #: Relative DNEB tolerance on a non-smooth surface, where the band's highest
 #: point *is* the transition state.
 NONSMOOTH_BAND_RTOL = 1e-4
-#: Pushoff descent stops when the gradient is this fraction of the largest met.
-PUSHOFF_DESCENT_RTOL = 1e-2
 #: Most steps of the step-limited pushoff descent before the objective's minimiser takes over.
-PUSHOFF_DESCENT_ITERATIONS = 200
+PUSHOFF_DESCENT_ITERATIONS = 2000
 #: Relative step of the finite-difference Hessian-vector product.
 _HVP_RELATIVE_STEP = np.finfo(float).eps ** (1.0 / 3.0)
 
@@ -393,7 +391,6 @@ def _capped_descent(
     max_step,
     max_iterations,
     orthogonal_to=None,
-    relative_gtol=0.0,
 ):
     """L-BFGS descent with a maximum step length and Armijo backtracking.
 
@@ -401,15 +398,14 @@ def _capped_descent(
     cannot jump over a ridge into another basin; the gradient is projected
     onto the free coordinates and, when ``orthogonal_to`` is given, onto the
     complement of that unit vector. Stops after ``max_iterations`` steps or
-    when the projected gradient max-norm falls below
-    ``max(objective.gtol, relative_gtol * largest max-norm seen)``.
+    when the projected gradient max-norm falls below ``objective.gtol``.
 
     Returns
     -------
     x, energy, grad, n_evaluations
     """
     n_evaluations = 0
-    memory = LBFGSMemory(5, 1.0)
+    memory = LBFGSMemory(10, 1.0)
 
     def projected(point, gradient):
         gradient = np.where(free_mask(objective, point, gradient), gradient, 0.0)
@@ -418,11 +414,9 @@ def _capped_descent(
         return gradient
 
     g_proj = projected(x, grad)
-    largest = float(np.max(np.abs(g_proj), initial=0.0))
     for _ in range(max_iterations):
         size = float(np.max(np.abs(g_proj), initial=0.0))
-        largest = max(largest, size)
-        if size <= max(objective.gtol, relative_gtol * largest):
+        if size <= objective.gtol:
             break
         if not len(memory):
             memory.reset(max_step / max(np.linalg.norm(g_proj), np.finfo(float).tiny))
@@ -460,11 +454,14 @@ def pushoff(objective, x_ts, energy_ts, direction, step, *, max_step=None, max_d
     ``direction`` (negative eigenvector, or band tangent) and ``s = step``.
     When the energy does not drop below ``energy_ts`` on both sides (a
     residual gradient larger than ``|b| s / 2``), ``s`` is doubled, at most
-    ``max_doublings`` times. Each side first descends with steps no longer
-    than ``max_step`` (default ``20 s``) until its gradient is 1% of the
-    largest met on the way down (:data:`PUSHOFF_DESCENT_RTOL`), so that it
-    cannot leap over a ridge into a third basin, and is then finished and
-    verified by ``minimize_and_verify`` (the objective's own minimiser).
+    ``max_doublings`` times. Each side descends to ``objective.gtol`` by
+    L-BFGS with steps no longer than ``max_step`` (default ``20 s``), so
+    that it cannot leap over a ridge into a third basin, and is then
+    finished and verified by ``minimize_and_verify`` (the objective's own
+    minimiser, which then has nothing left to do). Handing a point near the
+    transition state straight to scipy's L-BFGS-B would be unsafe: its first
+    trial step has unit length whatever the gradient, and on a surface with
+    basins about one unit wide it lands, and stays, in a basin further away.
 
     Returns
     -------
@@ -496,7 +493,6 @@ def pushoff(objective, x_ts, energy_ts, direction, step, *, max_step=None, max_d
                 grad,
                 max_step=max_step,
                 max_iterations=PUSHOFF_DESCENT_ITERATIONS,
-                relative_gtol=PUSHOFF_DESCENT_RTOL,
             )
         except NonFiniteEnergyError:
             minima.append(None)
@@ -582,6 +578,9 @@ def find_connections(objective, x_a, x_b, rng, *, n_images=10, max_band_iteratio
     x_a = np.asarray(x_a, dtype=float)
     x_b = np.asarray(x_b, dtype=float)
     images = interpolate_band(objective, x_a, x_b, n_images, rng)
+    # Step scales come from the initial spacing: a band that wandered must
+    # not license long pushoff or eigenvector-following steps.
+    spacing = float(np.linalg.norm(x_b - x_a)) / (n_images + 1)
     try:
         band = relax_band(
             objective,
@@ -593,20 +592,20 @@ def find_connections(objective, x_a, x_b, rng, *, n_images=10, max_band_iteratio
         logger.debug("connection attempt dropped: non-finite energy on the band")
         return []
     if objective.smooth:
-        connections = _smooth_connections(objective, band, x_b - x_a, rng)
+        connections = _smooth_connections(objective, band, x_b - x_a, spacing, rng)
     else:
-        connection = _band_maximum_connection(objective, band)
+        connection = _band_maximum_connection(objective, band, spacing)
         connections = [] if connection is None else [connection]
     return sorted(connections, key=lambda c: -c.ts_energy)
 
 
-def _smooth_connections(objective, band, chord, rng):
+def _smooth_connections(objective, band, chord, spacing, rng):
     connections = []
-    step = PUSHOFF_FRACTION * band.spacing
+    step = PUSHOFF_FRACTION * spacing
     for index in band_maxima(band.energies):
         try:
             search = hybrid_eigenvector_following(
-                objective, band.images[index], max_step=band.spacing, rng=rng
+                objective, band.images[index], max_step=spacing, rng=rng
             )
         except NonFiniteEnergyError:
             continue
@@ -629,7 +628,7 @@ def _smooth_connections(objective, band, chord, rng):
         if direction @ chord < 0:
             direction = -direction
         plus, minus = pushoff(
-            objective, search.x, search.energy, direction, step, max_step=band.spacing
+            objective, search.x, search.energy, direction, step, max_step=spacing
         )
         if not _distinct_minima(objective, plus, minus):
             logger.debug("pushoff from the saddle at %.6g failed", search.energy)
@@ -647,7 +646,7 @@ def _smooth_connections(objective, band, chord, rng):
     return connections
 
 
-def _band_maximum_connection(objective, band):
+def _band_maximum_connection(objective, band, spacing):
     """The highest point of a band as the transition state of a non-smooth objective.
 
     The band is piecewise linear; its highest point lies on a segment
@@ -674,7 +673,7 @@ def _band_maximum_connection(objective, band):
     energy, point, grad, segment = best
     tangent = segment / np.linalg.norm(segment)
     plus, minus = pushoff(
-        objective, point, energy, tangent, PUSHOFF_FRACTION * band.spacing, max_step=band.spacing
+        objective, point, energy, tangent, PUSHOFF_FRACTION * spacing, max_step=spacing
     )
     if not _distinct_minima(objective, plus, minus):
         return None

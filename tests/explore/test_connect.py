@@ -1,0 +1,198 @@
+"""Tests of the choice of pairs to connect (Dijkstra missing connections + neighbours)."""
+
+import itertools
+
+import networkx as nx
+import numpy as np
+import pytest
+
+from sklandscape._explore import Objective
+from sklandscape._explore._connect import select_pairs
+
+
+class Plain(Objective):
+    """Euclidean distance (the default): select_pairs uses a k-d tree."""
+
+    def value_and_grad(self, x):
+        return float(x @ x), 2 * x
+
+
+class ExplicitEuclidean(Plain):
+    """The same distance, overridden: select_pairs falls back to brute force."""
+
+    def distance(self, x, y):
+        return float(np.sqrt(np.sum((np.asarray(x) - np.asarray(y)) ** 2)))
+
+
+class Periodic(Plain):
+    """Distance on a circle of circumference 10 (1-d)."""
+
+    def distance(self, x, y):
+        d = abs(float(x[0] - y[0])) % 10.0
+        return min(d, 10.0 - d)
+
+
+def _chain(positions):
+    x = np.asarray(positions, dtype=float)[:, None]
+    return x, np.arange(len(positions), dtype=float)
+
+
+def _reference_missing_links(x, energy, ts_pairs, attempted, objective):
+    """Second method: networkx Dijkstra on the complete graph of minima."""
+    n = len(energy)
+    connected = {frozenset(p) for p in map(tuple, ts_pairs)}
+    graph = nx.Graph()
+    graph.add_nodes_from(range(n))
+    for i, j in itertools.combinations(range(n), 2):
+        key = frozenset((i, j))
+        if key in connected:
+            graph.add_edge(i, j, weight=1e-12)
+        elif key not in attempted:
+            graph.add_edge(i, j, weight=objective.distance(x[i], x[j]) ** 2)
+    source = int(np.argmin(energy))
+    ts_graph = nx.Graph()
+    ts_graph.add_nodes_from(range(n))
+    ts_graph.add_edges_from(map(tuple, ts_pairs))
+    joined = nx.node_connected_component(ts_graph, source)
+    pairs = []
+    for target in np.argsort(energy, kind="stable"):
+        if target in joined or not nx.has_path(graph, source, int(target)):
+            continue
+        path = nx.dijkstra_path(graph, source, int(target))
+        for i, j in zip(path[:-1], path[1:], strict=True):
+            if frozenset((i, j)) not in connected and (min(i, j), max(i, j)) not in pairs:
+                pairs.append((min(i, j), max(i, j)))
+    return pairs
+
+
+def test_chain_dijkstra_picks_the_nearest_missing_links():
+    # Minima on a line at 0, 1, 2, 3, 4 (energy rising along it); 0-1 and
+    # 2-3 are joined. The cheapest way to join 2, 3 and 4 to the global
+    # minimum 0 runs along the line: the missing links are 1-2 and 3-4, not
+    # long jumps such as 0-2 (d^2 = 4 > 1).
+    x, energy = _chain([0.0, 1.0, 2.0, 3.0, 4.0])
+    pairs = select_pairs(x, energy, [[0, 1], [2, 3]], set(), Plain(1), n_neighbours=0)
+    assert pairs == [(1, 2), (3, 4)]
+
+
+def test_attempted_pairs_are_never_returned_and_dijkstra_goes_around():
+    x, energy = _chain([0.0, 1.0, 2.0, 3.0, 4.0])
+    attempted = {frozenset((1, 2))}
+    pairs = select_pairs(x, energy, [[0, 1], [2, 3]], attempted, Plain(1), n_neighbours=0)
+    assert frozenset((1, 2)) not in {frozenset(p) for p in pairs}
+    # 2 is now reached through 1-3 (d^2 = 4, then the joined 3-2) or 0-2
+    # (d^2 = 4); 4 from 3 (d^2 = 1).
+    assert (3, 4) in pairs
+    assert pairs == _reference_missing_links(x, energy, [[0, 1], [2, 3]], attempted, Plain(1))
+
+
+@pytest.mark.parametrize("seed", range(5))
+def test_missing_links_match_networkx_dijkstra(seed):
+    rng = np.random.default_rng(seed)
+    n = 9  # below the candidate-graph size, so the graph is complete
+    x = rng.uniform(0, 10, size=(n, 2))
+    energy = rng.permutation(n).astype(float)
+    ts_pairs = np.array([p for p in itertools.combinations(range(n), 2) if rng.random() < 0.1])
+    ts_pairs = ts_pairs.reshape(-1, 2)
+    attempted = {frozenset(p) for p in itertools.combinations(range(n), 2) if rng.random() < 0.2}
+    objective = Plain(2)
+    pairs = select_pairs(x, energy, ts_pairs, attempted, objective, n_neighbours=0)
+    assert pairs == _reference_missing_links(x, energy, ts_pairs, attempted, objective)
+
+
+def test_empty_when_everything_is_joined_or_attempted():
+    x, energy = _chain([0.0, 1.0, 2.0, 3.0])
+    all_pairs = list(itertools.combinations(range(4), 2))
+    assert select_pairs(x, energy, all_pairs, set(), Plain(1)) == []
+    attempted = {frozenset(p) for p in all_pairs[2:]}
+    assert select_pairs(x, energy, all_pairs[:2], attempted, Plain(1)) == []
+    assert select_pairs(x[:1], energy[:1], [], set(), Plain(1)) == []
+
+
+def test_nearest_neighbours_complete_a_grid():
+    # A 3x3 grid, already joined by a spanning tree (a "comb"): Dijkstra has
+    # nothing to add, and with n_neighbours=4 every grid edge still missing is
+    # proposed (grid neighbours, at distance 1, come before everything else).
+    x = np.array([[i, j] for i in range(3) for j in range(3)], dtype=float)
+    energy = np.arange(9, dtype=float)
+    comb = [[0, 1], [1, 2], [0, 3], [3, 4], [4, 5], [3, 6], [6, 7], [7, 8]]
+    pairs = select_pairs(x, energy, comb, set(), Plain(2), n_neighbours=4)
+    grid_edges = {
+        (a, b)
+        for a, b in itertools.combinations(range(9), 2)
+        if np.isclose(np.linalg.norm(x[a] - x[b]), 1.0)
+    }
+    expected = grid_edges - {tuple(sorted(p)) for p in comb}
+    # Every pair joins one of the 4 nearest neighbours of either end (full
+    # distance matrix, ties included).
+    distances = np.linalg.norm(x[:, None] - x[None], axis=2)
+    fourth = np.sort(distances, axis=1)[:, 4]  # column 0 is the point itself
+    for i, j in pairs:
+        assert distances[i, j] <= max(fourth[i], fourth[j]) + 1e-12
+    assert expected <= set(pairs)
+    assert len(pairs) == len(set(pairs))
+    assert all(i < j for i, j in pairs)
+
+
+def test_max_pairs_keeps_dijkstra_pairs_first_and_output_is_deterministic():
+    rng = np.random.default_rng(0)
+    x = rng.uniform(size=(30, 3))
+    energy = rng.uniform(size=30)
+    full = select_pairs(x, energy, [], set(), Plain(3), n_neighbours=3)
+    assert full == select_pairs(x, energy, [], set(), Plain(3), n_neighbours=3)
+    dijkstra_only = select_pairs(x, energy, [], set(), Plain(3), n_neighbours=0)
+    assert full[: len(dijkstra_only)] == dijkstra_only
+    assert select_pairs(x, energy, [], set(), Plain(3), n_neighbours=3, max_pairs=5) == full[:5]
+
+
+def test_brute_force_distance_agrees_with_the_kd_tree():
+    rng = np.random.default_rng(2)
+    x = rng.normal(size=(40, 4))
+    energy = rng.normal(size=40)
+    ts_pairs = rng.integers(0, 40, size=(15, 2))
+    attempted = {frozenset(p) for p in rng.integers(0, 40, size=(20, 2)).tolist()}
+    args = (x, energy, ts_pairs, attempted)
+    assert select_pairs(*args, Plain(4)) == select_pairs(*args, ExplicitEuclidean(4))
+
+
+def test_custom_distance_is_used():
+    # On a circle of circumference 10, minima at 0 and 9.5 are neighbours.
+    x, energy = _chain([0.0, 3.0, 6.0, 9.5])
+    pairs = select_pairs(x, energy, [], set(), Periodic(1), n_neighbours=0)
+    assert (0, 3) in pairs
+    plain = select_pairs(x, energy, [], set(), Plain(1), n_neighbours=0)
+    assert (0, 3) not in plain
+
+
+def test_scales_to_thousands_of_minima():
+    rng = np.random.default_rng(3)
+    n = 3000
+    x = rng.uniform(size=(n, 3))
+    energy = rng.uniform(size=n)
+    pairs = select_pairs(x, energy, [], set(), Plain(3), n_neighbours=2)
+    # Every minimum needs a path to the global minimum: at least n - 1 links.
+    assert len(pairs) >= n - 1
+    assert len({frozenset(p) for p in pairs}) == len(pairs)
+
+
+@pytest.mark.parametrize(
+    ("kwargs", "message"),
+    [
+        ({"ts_pairs": [[0, 7]]}, "ts_pairs"),
+        ({"n_neighbours": -1}, "n_neighbours"),
+        ({"max_pairs": -2}, "max_pairs"),
+        ({"minima_energy": np.zeros(3)}, "minima_x"),
+    ],
+)
+def test_bad_input_raises(kwargs, message):
+    x, energy = _chain([0.0, 1.0, 2.0, 3.0])
+    arguments = {
+        "minima_x": x,
+        "minima_energy": energy,
+        "ts_pairs": [],
+        "attempted": set(),
+        "objective": Plain(1),
+    }
+    arguments.update(kwargs)
+    with pytest.raises(ValueError, match=message):
+        select_pairs(**arguments)
