@@ -66,7 +66,7 @@ class GraphTransformation:
     dense_degree : int, default=32
         Switch to dense elimination when the sparsest remaining node has more
         neighbours than this.
-    block_size : int, default=64
+    block_size : int, default=128
         Block size of the dense elimination.
     """
 
@@ -80,7 +80,7 @@ class GraphTransformation:
         boundary,
         *,
         dense_degree=32,
-        block_size=64,
+        block_size=128,
     ):
         self.n_nodes = n_nodes
         self.boundary = np.asarray(boundary, dtype=bool)
