@@ -51,6 +51,9 @@ SMOOTH_BAND_RTOL = 5e-2
 #: Relative DNEB tolerance on a non-smooth surface, where the band's highest
 #: point *is* the transition state.
 NONSMOOTH_BAND_RTOL = 1e-4
+#: The pushoff descent hands over to the objective's minimiser when its
+#: gradient has fallen to this fraction of the largest met on the way down.
+HANDOVER_RTOL = 1e-2
 #: Most steps of the step-limited pushoff descent before the objective's minimiser takes over.
 PUSHOFF_DESCENT_ITERATIONS = 2000
 #: Relative step of the finite-difference Hessian-vector product.
@@ -391,6 +394,7 @@ def _capped_descent(
     max_step,
     max_iterations,
     orthogonal_to=None,
+    relative_gtol=0.0,
 ):
     """L-BFGS descent with a maximum step length and Armijo backtracking.
 
@@ -398,7 +402,8 @@ def _capped_descent(
     cannot jump over a ridge into another basin; the gradient is projected
     onto the free coordinates and, when ``orthogonal_to`` is given, onto the
     complement of that unit vector. Stops after ``max_iterations`` steps or
-    when the projected gradient max-norm falls below ``objective.gtol``.
+    when the projected gradient max-norm falls below
+    ``max(objective.gtol, relative_gtol * largest max-norm met)``.
 
     Returns
     -------
@@ -414,9 +419,11 @@ def _capped_descent(
         return gradient
 
     g_proj = projected(x, grad)
+    largest = 0.0
     for _ in range(max_iterations):
         size = float(np.max(np.abs(g_proj), initial=0.0))
-        if size <= objective.gtol:
+        largest = max(largest, size)
+        if size <= max(objective.gtol, relative_gtol * largest):
             break
         if not len(memory):
             memory.reset(max_step / max(np.linalg.norm(g_proj), np.finfo(float).tiny))
@@ -454,14 +461,14 @@ def pushoff(objective, x_ts, energy_ts, direction, step, *, max_step=None, max_d
     ``direction`` (negative eigenvector, or band tangent) and ``s = step``.
     When the energy does not drop below ``energy_ts`` on both sides (a
     residual gradient larger than ``|b| s / 2``), ``s`` is doubled, at most
-    ``max_doublings`` times. Each side descends to ``objective.gtol`` by
-    L-BFGS with steps no longer than ``max_step`` (default ``20 s``), so
-    that it cannot leap over a ridge into a third basin, and is then
-    finished and verified by ``minimize_and_verify`` (the objective's own
-    minimiser, which then has nothing left to do). Handing a point near the
-    transition state straight to scipy's L-BFGS-B would be unsafe: its first
-    trial step has unit length whatever the gradient, and on a surface with
-    basins about one unit wide it lands, and stays, in a basin further away.
+    ``max_doublings`` times. Each side descends by L-BFGS with steps no
+    longer than ``max_step`` (default ``20 s``), so that it cannot leap over
+    a ridge into a third basin, and is finished and verified by
+    ``minimize_and_verify`` (the objective's own minimiser); see
+    :func:`_descend_to_minimum`. Handing a point near the transition state
+    straight to scipy's L-BFGS-B would be unsafe: its first trial step has
+    unit length whatever the gradient, and on a surface with basins about one
+    unit wide it lands, and stays, in a basin further away.
 
     Returns
     -------
@@ -486,19 +493,48 @@ def pushoff(objective, x_ts, energy_ts, direction, step, *, max_step=None, max_d
     minima = []
     for side, (energy, grad) in zip(sides, evaluated, strict=True):
         try:
-            start, *_ = _capped_descent(
-                objective,
-                side,
-                energy,
-                grad,
-                max_step=max_step,
-                max_iterations=PUSHOFF_DESCENT_ITERATIONS,
-            )
+            minima.append(_descend_to_minimum(objective, side, energy, grad, max_step))
         except NonFiniteEnergyError:
             minima.append(None)
-            continue
-        minima.append(minimize_and_verify(objective, start))
     return tuple(minima)
+
+
+def _descend_to_minimum(objective, x, energy, grad, max_step):
+    """Step-limited descent, handed over to ``minimize_and_verify`` when safe.
+
+    The capped descent runs until the gradient is :data:`HANDOVER_RTOL` of
+    the largest met on the way down (the bottom of the basin). The
+    objective's minimiser finishes from there; its result is kept if the
+    straight segment from the hand-over point to it never rises above the
+    hand-over energy (no ridge was jumped). Otherwise the capped descent
+    goes on to ``objective.gtol`` and the minimiser only verifies.
+    """
+    x, energy, grad, _ = _capped_descent(
+        objective,
+        x,
+        energy,
+        grad,
+        max_step=max_step,
+        max_iterations=PUSHOFF_DESCENT_ITERATIONS,
+        relative_gtol=HANDOVER_RTOL,
+    )
+    minimum = minimize_and_verify(objective, x)
+    if minimum is not None and _downhill_segment(objective, x, energy, minimum.x):
+        return minimum
+    x, *_ = _capped_descent(
+        objective, x, energy, grad, max_step=max_step, max_iterations=PUSHOFF_DESCENT_ITERATIONS
+    )
+    return minimize_and_verify(objective, x)
+
+
+def _downhill_segment(objective, start, energy, end, n_points=8):
+    """Whether the energy on the segment ``start -> end`` stays at or below ``energy``."""
+    tolerance = objective.energy_tolerance(energy)
+    for t in np.arange(1, n_points) / n_points:
+        point = objective.project_into_bounds(start + t * (end - start))
+        if objective.value(point) > energy + tolerance:
+            return False
+    return True
 
 
 def _same_point(objective, x, energy, y, other_energy):
