@@ -196,3 +196,53 @@ def test_bad_input_raises(kwargs, message):
     arguments.update(kwargs)
     with pytest.raises(ValueError, match=message):
         select_pairs(**arguments)
+
+
+def test_pair_selection_and_searches_complete_a_small_egg_crate():
+    # Rounds of select_pairs + find_connections on the 3 x 3 separable egg
+    # crate, from its 9 minima alone, until no pair is left: every one of its
+    # 2 * 3 * 2 = 12 transition states (grid neighbours) is found, and
+    # Dijkstra never proposes a pair twice.
+    from sklandscape._explore._minimize import minimize_and_verify
+    from sklandscape._explore._transition_state import find_connections
+    from sklandscape.surfaces import SeparableEggCrate
+
+    surface = SeparableEggCrate(n_wells=3)
+    minima = [
+        minimize_and_verify(surface, np.array([i, j], float))
+        for i in (-1, 0, 1)
+        for j in (-1, 0, 1)
+    ]
+    x = np.array([m.x for m in minima])
+    energy = np.array([m.energy for m in minima])
+
+    def index_of(point):
+        distances = np.linalg.norm(x - point, axis=1)
+        assert distances.min() < 1e-5
+        return int(np.argmin(distances))
+
+    found = {}
+    attempted = set()
+    rng = np.random.default_rng(0)
+    for _ in range(10):
+        ts_pairs = np.array(sorted(found), dtype=int).reshape(-1, 2)
+        pairs = select_pairs(x, energy, ts_pairs, attempted, surface, n_neighbours=4)
+        if not pairs:
+            break
+        assert not {frozenset(p) for p in pairs} & attempted
+        attempted |= {frozenset(p) for p in pairs}
+        for i, j in pairs:
+            for connection in find_connections(surface, x[i], x[j], rng):
+                ends = sorted(
+                    (index_of(connection.minimum_plus.x), index_of(connection.minimum_minus.x))
+                )
+                found[tuple(ends)] = connection.ts_energy
+    else:
+        pytest.fail("select_pairs never ran out of pairs")
+    grid_neighbours = {
+        (a, b)
+        for a, b in itertools.combinations(range(9), 2)
+        if np.isclose(np.linalg.norm(x[a] - x[b]), 1.0, atol=0.05)
+    }
+    assert len(grid_neighbours) == 12
+    assert set(found) == grid_neighbours

@@ -12,7 +12,7 @@ from sklandscape._explore._transition_state import (
     hybrid_eigenvector_following,
     pushoff,
 )
-from sklandscape.surfaces import MullerBrown, TwoGaussians
+from sklandscape.surfaces import MullerBrown, SeparableEggCrate, TwoGaussians
 
 E = np.e
 
@@ -294,3 +294,53 @@ def test_non_smooth_transition_state_is_the_lowest_point_of_a_curved_seam(a, b):
     [finer] = find_connections(objective, x_a, x_b, 0, n_images=20)
     assert lowest.fun - 1e-9 <= finer.ts_energy < connection.ts_energy
     assert np.isnan(connection.ts_negative_eigenvalue)
+
+
+# ------------------------------------------------------------ periodic wells
+def _one_dimensional_stationary_points(surface):
+    """Roots of g' on the box by bracketing (a second method), split by g''."""
+    from scipy.optimize import brentq
+
+    low, high = surface.bounds[0]
+    grid = np.linspace(low, high, 4001)
+    slope = surface.one_dimensional(grid, 1)
+    roots = [
+        brentq(lambda t: surface.one_dimensional(t, 1), grid[k], grid[k + 1], xtol=1e-14)
+        for k in range(grid.size - 1)
+        if slope[k] * slope[k + 1] < 0
+    ]
+    minima = [r for r in roots if surface.one_dimensional(r, 2) > 0]
+    maxima = [r for r in roots if surface.one_dimensional(r, 2) < 0]
+    return np.array(minima), np.array(maxima)
+
+
+def test_pushoff_stays_in_the_neighbouring_wells_of_an_egg_crate():
+    # Wells one unit apart: a minimiser taking a unit first step from near
+    # the saddle would land a well further on. The pushoff must reach the two
+    # wells adjacent to the saddle (m, M_j): (m, m_j) and (m, m_{j+1}).
+    surface = SeparableEggCrate()
+    minima, maxima = _one_dimensional_stationary_points(surface)
+    assert len(minima) == 7 and len(maxima) == 6
+    for j in range(6):
+        saddle = np.array([minima[3], maxima[j]])
+        energy = surface.value(saddle)
+        plus, minus = pushoff(surface, saddle, energy, np.array([0.0, 1.0]), 0.01, max_step=0.1)
+        np.testing.assert_allclose(plus.x, [minima[3], minima[j + 1]], atol=1e-6)
+        np.testing.assert_allclose(minus.x, [minima[3], minima[j]], atol=1e-6)
+
+
+def test_egg_crate_neighbours_connect_through_the_analytic_saddle():
+    surface = SeparableEggCrate()
+    minima, maxima = _one_dimensional_stationary_points(surface)
+    for i, j in [(0, 0), (2, 4), (6, 5)]:
+        a = np.array([minima[i], minima[j]])
+        b = np.array([minima[i], minima[j + 1]])
+        [connection] = find_connections(surface, a, b, np.random.default_rng(i))
+        np.testing.assert_allclose(connection.ts_x, [minima[i], maxima[j]], atol=1e-6)
+        # Hessian diag(g''(m_i), g''(M_j)): one negative eigenvalue.
+        assert connection.ts_negative_eigenvalue == pytest.approx(
+            surface.one_dimensional(maxima[j], 2), rel=1e-6
+        )
+        assert connection.ts_log_hessian_product == pytest.approx(
+            np.log(surface.one_dimensional(minima[i], 2)), rel=1e-6
+        )
