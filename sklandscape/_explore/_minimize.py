@@ -7,6 +7,7 @@ has the required number of negative eigenvalues (0 for a minimum, 1 for a
 transition state) and no unexpected zero eigenvalue.
 """
 
+import math
 from dataclasses import dataclass
 
 import numpy as np
@@ -110,7 +111,7 @@ class VerifiedMinimum:
 
 def _checked_value_and_grad(objective, x):
     energy, grad = objective.value_and_grad(x)
-    if not np.isfinite(energy) or not np.all(np.isfinite(grad)):
+    if not math.isfinite(energy) or not np.isfinite(grad).all():
         raise NonFiniteEnergyError(f"non-finite energy or gradient at x={x!r}")
     return energy, grad
 

@@ -3,6 +3,7 @@
 import numpy as np
 import pytest
 from scipy.optimize import rosen, rosen_der, rosen_hess
+from threadpoolctl import threadpool_limits
 
 from sklandscape._explore._minimize import (
     MinimizeResult,
@@ -16,6 +17,13 @@ from sklandscape._explore._minimize import (
 )
 from sklandscape._explore._objective import FunctionObjective, Objective
 from sklandscape.surfaces import TwoGaussians
+
+
+@pytest.fixture(autouse=True)
+def single_threaded_blas():
+    """L-BFGS-B calls BLAS on tiny arrays; threaded BLAS is slow on a busy machine."""
+    with threadpool_limits(limits=1, user_api="blas"):
+        yield
 
 
 def test_rosenbrock_minimum_is_found_and_verified():
