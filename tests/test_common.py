@@ -10,13 +10,14 @@ with the reason.
 import pytest
 from sklearn.utils.estimator_checks import check_param_validation, parametrize_with_checks
 
-from sklandscape import LandscapeKMeans, LandscapeMLPClassifier
+from sklandscape import LandscapeGPRegressor, LandscapeKMeans, LandscapeMLPClassifier
 
 CHEAP = {"n_hops": 3, "n_chains": 1, "connect": False}
 
 ESTIMATORS = [
     LandscapeKMeans(n_clusters=2, **CHEAP),
     LandscapeMLPClassifier((3,), **CHEAP),
+    LandscapeGPRegressor(**CHEAP),
 ]
 
 #: {estimator class name: {check name: reason}}

@@ -56,7 +56,9 @@ class LandscapeGPRegressor(LandscapeMixin, MultiOutputMixin, RegressorMixin, Bas
         ``"mixture"``: average the predictive distributions of all minima,
         weighted by their occupation probabilities at ``T = 1``,
         ``p_a ∝ exp(-E_a - LPPHE_a / 2)`` -- the Laplace approximation of the
-        hyperparameter posterior under a flat prior in ``theta``. Mean
+        hyperparameter posterior under a flat prior in ``theta`` (harmonic
+        superposition in the free subspace: a coordinate held at a bound
+        contributes no volume factor). Mean
         ``mu = sum_a p_a mu_a`` and, by the law of total variance,
         ``var = sum_a p_a sigma_a^2 + sum_a p_a (mu_a - mu)^2`` (likewise for
         the covariance).
@@ -104,7 +106,8 @@ class LandscapeGPRegressor(LandscapeMixin, MultiOutputMixin, RegressorMixin, Bas
     minimum_index_ : int
         Index of the minimum whose kernel is ``kernel_``.
     minima_weights_ : ndarray of shape (n_minima,)
-        Posterior weight of each minimum (occupation probability at ``T = 1``).
+        Posterior weight of each minimum,
+        ``landscape_.occupation_probabilities(1.0)``.
     n_iter_ : int
         Basin-hopping steps taken.
     n_features_in_ : int
@@ -218,33 +221,34 @@ class LandscapeGPRegressor(LandscapeMixin, MultiOutputMixin, RegressorMixin, Bas
             single point and the fit equals ``GaussianProcessRegressor(optimizer=None)``.
         """
         kernel = self._initial_kernel()
-        X, y = self._validate_training_data(X, y, kernel)
-        alpha = self._checked_alpha(y.shape[0])
-        if kernel.n_dims == 0:
-            warnings.warn(
-                f"The kernel {kernel} has no free hyperparameters (all bounds are 'fixed'): "
-                "the landscape is trivial, a single point, and fit behaves like "
-                "GaussianProcessRegressor(optimizer=None).",
-                UserWarning,
-                stacklevel=2,
-            )
-            objective = None
-            landscape = self._single_point_landscape(kernel, X, y, alpha)
-            fingerprint = joblib.hash((X, y, None))
-        else:
-            if y.shape[0] < 2:
-                raise ValueError(
-                    "LandscapeGPRegressor needs at least 2 samples to explore the kernel's "
-                    f"hyperparameters, got n_samples = {y.shape[0]}."
+        with self._restore_on_failure():
+            X, y = self._validate_training_data(X, y, kernel)
+            alpha = self._checked_alpha(y.shape[0])
+            if kernel.n_dims == 0:
+                warnings.warn(
+                    f"The kernel {kernel} has no free hyperparameters (all bounds are "
+                    "'fixed'): the landscape is trivial, a single point, and fit behaves "
+                    "like GaussianProcessRegressor(optimizer=None).",
+                    UserWarning,
+                    stacklevel=3,
                 )
-            objective, landscape, fingerprint = self._fit_landscape(X, y)
-        self.X_train_ = np.copy(X) if self.copy_X_train else X
-        self._y_fit = y
-        self._alpha_fit = alpha
-        self._kernel_template = kernel
-        self._store_landscape(objective, landscape, fingerprint)
-        self.minima_weights_ = _posterior_weights(landscape)
-        self._mixture = self._mixture_members() if self.prediction == "mixture" else None
+                objective = None
+                landscape = self._single_point_landscape(kernel, X, y, alpha)
+                fingerprint = joblib.hash((X, y, None))
+            else:
+                if y.shape[0] < 2:
+                    raise ValueError(
+                        "LandscapeGPRegressor needs at least 2 samples to explore the "
+                        f"kernel's hyperparameters, got n_samples = {y.shape[0]}."
+                    )
+                objective, landscape, fingerprint = self._fit_landscape(X, y)
+            self.X_train_ = np.copy(X) if self.copy_X_train else X
+            self._y_fit = y
+            self._alpha_fit = alpha
+            self._kernel_template = kernel
+            self._store_landscape(objective, landscape, fingerprint)
+            self.minima_weights_ = landscape.occupation_probabilities(1.0)
+            self._mixture = self._mixture_members() if self.prediction == "mixture" else None
         return self
 
     def _initial_kernel(self):
@@ -442,20 +446,6 @@ class LandscapeGPRegressor(LandscapeMixin, MultiOutputMixin, RegressorMixin, Bas
         tags = super().__sklearn_tags__()
         tags.target_tags.multi_output = True
         return tags
-
-
-def _posterior_weights(landscape):
-    """Occupation probabilities at ``T = 1``: ``p_a ∝ exp(-E_a - LPPHE_a / 2)``.
-
-    The Laplace approximation of the posterior mass of each optimum under a
-    flat prior on ``theta`` (harmonic superposition in the free subspace;
-    coordinates held at a bound contribute no volume factor). Normalised
-    with log-sum-exp.
-    """
-    log_weights = -landscape.minima.energy - 0.5 * landscape.minima.log_hessian_product
-    log_weights = log_weights - np.max(log_weights)
-    weights = np.exp(log_weights)
-    return weights / np.sum(weights)
 
 
 def _mixture_moments(weights, members, X, return_std, return_cov):

@@ -218,3 +218,14 @@ def test_single_sample_is_refused_when_there_is_something_to_explore():
     # one observation does not depend on a stationary kernel's length scale
     with pytest.raises(ValueError, match="n_samples = 1"):
         LandscapeGPRegressor(**CHEAP).fit([[0.5]], [1.0])
+
+
+def test_failed_refit_keeps_the_previous_fit(sine_fit):
+    X, y = noisy_sine()
+    model = LandscapeGPRegressor(noisy_sine_kernel(), alpha=0.0, **CHEAP).fit(X, y)
+    theta = model.kernel_.theta.copy()
+    with pytest.raises(ValueError, match="NaN"):
+        model.fit(np.full((4, 2), np.nan), np.zeros(4))
+    np.testing.assert_array_equal(model.kernel_.theta, theta)
+    assert model.n_features_in_ == 1
+    assert model.predict(X_QUERY).shape == (7,)
