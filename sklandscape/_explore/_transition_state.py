@@ -613,6 +613,8 @@ def find_connections(objective, x_a, x_b, rng, *, n_images=10, max_band_iteratio
     rng = np.random.default_rng(rng)
     x_a = np.asarray(x_a, dtype=float)
     x_b = np.asarray(x_b, dtype=float)
+    if not np.any(x_b != x_a):
+        return []
     images = interpolate_band(objective, x_a, x_b, n_images, rng)
     # Step scales come from the initial spacing: a band that wandered must
     # not license long pushoff or eigenvector-following steps.
