@@ -1,13 +1,17 @@
 """LandscapeGPRegressor against scikit-learn's GaussianProcessRegressor and Monte Carlo."""
 
+import warnings
+
 import numpy as np
 import pytest
-from sklearn.exceptions import NotFittedError
+from scipy.optimize import root
+from sklearn.exceptions import ConvergenceWarning, NotFittedError
 from sklearn.gaussian_process import GaussianProcessRegressor
 from sklearn.gaussian_process.kernels import RBF, WhiteKernel
 from sklearn.gaussian_process.kernels import ConstantKernel as C
 
 from sklandscape import LandscapeGPRegressor
+from sklandscape.gaussian_process._gpr_objective import GaussianProcessObjective
 
 
 def noisy_sine():
@@ -229,3 +233,44 @@ def test_failed_refit_keeps_the_previous_fit(sine_fit):
     np.testing.assert_array_equal(model.kernel_.theta, theta)
     assert model.n_features_in_ == 1
     assert model.predict(X_QUERY).shape == (7,)
+
+
+def test_transition_state_between_the_noisy_sine_optima():
+    X, y = noisy_sine()
+    model = LandscapeGPRegressor(
+        noisy_sine_kernel(), alpha=0.0, n_hops=10, n_chains=2, random_state=0
+    ).fit(X, y)
+    states = model.landscape_.transition_states
+    assert model.landscape_.n_minima == 2 and len(states) >= 1
+    lowest = int(np.argmin(states.energy))
+    assert sorted(states.minima[lowest]) == [0, 1]
+    assert 23.50 < states.energy[lowest] < 30.0
+    objective = GaussianProcessObjective(noisy_sine_kernel(), X, y, alpha=0.0)
+    # second method: a root finder on the gradient from a perturbed start
+    found = root(objective.gradient, states.x[lowest] + 0.05, method="hybr", tol=1e-12)
+    np.testing.assert_allclose(found.x, states.x[lowest], atol=1e-5)
+    # index one by second differences of the energy alone
+    h = 1e-3
+    hess = np.empty((3, 3))
+    for i, j in np.ndindex(3, 3):
+        e_i, e_j = h * np.eye(3)[i], h * np.eye(3)[j]
+        x = found.x
+        hess[i, j] = (
+            objective.value(x + e_i + e_j)
+            - objective.value(x + e_i - e_j)
+            - objective.value(x - e_i + e_j)
+            + objective.value(x - e_i - e_j)
+        ) / (4 * h * h)
+    eigenvalues, vectors = np.linalg.eigh(hess)
+    assert eigenvalues[0] < 0 < eigenvalues[1]
+    # scikit-learn's own optimiser, started either side of the saddle, reaches both optima
+    ends = set()
+    for sign in (1, -1):
+        start = np.exp(found.x + sign * 0.1 * vectors[:, 0])
+        kernel = 1.0 * RBF(start[1], (1e-2, 1e3)) + WhiteKernel(start[2], (1e-10, 1e1))
+        kernel.k1.k1.constant_value = start[0]
+        with warnings.catch_warnings():
+            warnings.simplefilter("ignore", ConvergenceWarning)  # length scale at its bound
+            gpr = GaussianProcessRegressor(kernel=kernel, alpha=0.0).fit(X, y)
+        ends.add(round(-gpr.log_marginal_likelihood_value_, 2))
+    assert ends == {18.43, 23.50}
