@@ -1,6 +1,5 @@
 """LandscapeGPRegressor: Gaussian process regression over the whole hyperparameter landscape."""
 
-import logging
 import warnings
 from numbers import Real
 
@@ -20,8 +19,6 @@ from ..landscape import Landscape
 from ._gpr_objective import GaussianProcessObjective
 
 __all__ = ["LandscapeGPRegressor"]
-
-logger = logging.getLogger(__name__)
 
 #: Minima whose posterior weight is below this are left out of the mixture.
 MIXTURE_WEIGHT_CUTOFF = 1e-12

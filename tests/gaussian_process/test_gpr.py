@@ -274,3 +274,27 @@ def test_transition_state_between_the_noisy_sine_optima():
             gpr = GaussianProcessRegressor(kernel=kernel, alpha=0.0).fit(X, y)
         ends.add(round(-gpr.log_marginal_likelihood_value_, 2))
     assert ends == {18.43, 23.50}
+
+
+def test_normalize_y_energies_are_scikit_learns_lml():
+    X, y = noisy_sine()
+    y = 10.0 * y + 3.0
+    model = LandscapeGPRegressor(noisy_sine_kernel(), alpha=0.0, normalize_y=True, **CHEAP).fit(
+        X, y
+    )
+    for i in range(model.landscape_.n_minima):
+        other = model.at_minimum(i)
+        reference = GaussianProcessRegressor(
+            kernel=other.kernel_, alpha=0.0, normalize_y=True, optimizer=None
+        ).fit(X, y)
+        assert -model.landscape_.minima.energy[i] == pytest.approx(
+            reference.log_marginal_likelihood_value_, rel=1e-10
+        )
+        np.testing.assert_allclose(other.predict(X_QUERY), reference.predict(X_QUERY))
+    # standardising the targets makes the landscape that of the unscaled sine
+    unscaled = LandscapeGPRegressor(noisy_sine_kernel(), alpha=0.0, normalize_y=True, **CHEAP).fit(
+        X, (y - 3.0) / 10.0
+    )
+    np.testing.assert_allclose(
+        unscaled.landscape_.minima.energy, model.landscape_.minima.energy, rtol=1e-8
+    )
