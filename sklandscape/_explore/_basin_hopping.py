@@ -29,10 +29,9 @@ from dataclasses import dataclass, field
 
 import numpy as np
 from sklearn.utils.parallel import Parallel, delayed
-from threadpoolctl import threadpool_limits
 
 from ._database import MinimaDatabase, minimum_record
-from ._minimize import quench
+from ._minimize import quench, single_threaded_blas
 
 __all__ = ["ChainResult", "run_chain", "run_chains"]
 
@@ -111,7 +110,7 @@ def run_chain(objective, x_start, rng, n_hops, temperature, step_size):
     on tiny arrays, and a multi-threaded BLAS made it up to ~70 times slower
     on a busy two-core machine.
     """
-    with threadpool_limits(limits=1, user_api="blas"):
+    with single_threaded_blas():
         return _run_chain(objective, x_start, rng, n_hops, temperature, step_size)
 
 
@@ -176,7 +175,7 @@ def run_chains(objective, starts, rngs, n_hops, temperature, step_size, n_jobs=N
     -------
     list of ChainResult
     """
-    with threadpool_limits(limits=1, user_api="blas"):
+    with single_threaded_blas():
         return Parallel(n_jobs=n_jobs)(
             delayed(run_chain)(objective, start, rng, n_hops, temperature, step_size)
             for start, rng in zip(starts, rngs, strict=True)

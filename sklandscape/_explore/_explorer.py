@@ -24,7 +24,6 @@ import time
 import numpy as np
 from joblib import effective_n_jobs
 from sklearn.utils.parallel import Parallel, delayed
-from threadpoolctl import threadpool_limits
 
 from ..landscape._landscape import Landscape
 from ._basin_hopping import run_chains
@@ -35,6 +34,7 @@ from ._database import (
     TransitionStateRecord,
     minimum_record,
 )
+from ._minimize import single_threaded_blas
 from ._objective import FunctionObjective, Objective
 
 __all__ = ["explore"]
@@ -419,7 +419,7 @@ def _connect_minima(
         ]
         n_tasks = min(len(jobs), _TASKS_PER_WORKER * effective_n_jobs(n_jobs))
         chunks = np.array_split(np.arange(len(jobs)), n_tasks)
-        with threadpool_limits(limits=1, user_api="blas"):
+        with single_threaded_blas():
             outputs = Parallel(n_jobs=n_jobs)(
                 delayed(_search_pairs)(objective, [jobs[k] for k in chunk]) for chunk in chunks
             )
@@ -444,7 +444,7 @@ def _search_pairs(objective, jobs):
     """Transition-state searches for a chunk of pairs, in a worker."""
     from ._transition_state import find_connections
 
-    with threadpool_limits(limits=1, user_api="blas"):
+    with single_threaded_blas():
         return [find_connections(objective, x_a, x_b, rng) for x_a, x_b, rng in jobs]
 
 

@@ -12,6 +12,7 @@ from dataclasses import dataclass
 
 import numpy as np
 from scipy.optimize import minimize
+from threadpoolctl import ThreadpoolController
 
 __all__ = [
     "MinimizeResult",
@@ -23,6 +24,7 @@ __all__ = [
     "minimize_and_verify",
     "projected_gradient",
     "quench",
+    "single_threaded_blas",
     "verify_stationary_point",
 ]
 
@@ -32,6 +34,24 @@ VERIFY_GTOL_FACTOR = 10.0
 ZERO_EIGENVALUE_RTOL = 1e-7
 #: Newton polishing steps tried when L-BFGS-B stops just short of ``gtol``.
 MAX_NEWTON_STEPS = 5
+
+
+_BLAS_CONTROLLER = None
+
+
+def single_threaded_blas():
+    """Context manager limiting BLAS to one thread (about 10 microseconds to enter).
+
+    L-BFGS-B calls BLAS on arrays of the size of its memory; a multi-threaded
+    BLAS made each call up to ~70 times slower on a busy two-core machine. The
+    :class:`threadpoolctl.ThreadpoolController` is created once per process
+    (``threadpool_limits`` would rescan the loaded libraries at every call,
+    about 2 ms).
+    """
+    global _BLAS_CONTROLLER
+    if _BLAS_CONTROLLER is None:
+        _BLAS_CONTROLLER = ThreadpoolController()
+    return _BLAS_CONTROLLER.limit(limits=1, user_api="blas")
 
 
 class NonFiniteEnergyError(FloatingPointError):
@@ -143,9 +163,9 @@ def local_minimize(objective, x0, *, maxiter=10_000):
     """Minimise ``objective`` from ``x0`` with L-BFGS-B to ``objective.gtol``.
 
     L-BFGS-B runs with ``ftol=0`` so that it stops on the projected-gradient
-    test alone; if it stalls just above the tolerance (line-search failure
-    near machine precision), a few Newton steps in the free subspace polish
-    the result.
+    test alone, and with BLAS limited to one thread (:func:`single_threaded_blas`).
+    If it stalls just above the tolerance (line-search failure near machine
+    precision), a few Newton steps in the free subspace polish the result.
 
     Returns
     -------
@@ -157,6 +177,11 @@ def local_minimize(objective, x0, *, maxiter=10_000):
         When the energy or gradient becomes NaN/inf along the way; the caller
         rejects the step.
     """
+    with single_threaded_blas():
+        return _local_minimize(objective, x0, maxiter)
+
+
+def _local_minimize(objective, x0, maxiter):
     n_evaluations = 0
 
     def fun(x):

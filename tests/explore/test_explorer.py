@@ -389,12 +389,6 @@ def test_connect_identical_for_n_jobs_1_and_2():
     assert serial.n_transition_states == 2
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="find_connections on diagonal pairs refines distant saddles and pushes off with "
-    "a step scaled by the band spacing, reaching minima one cell too far (duplicate TSs with "
-    "wrong pairs); remove this mark when _transition_state is fixed",
-)
 def test_egg_crate_complete_landscape():
     """49 minima and the 84 saddles (m_i, M_j), (M_j, m_i) between grid neighbours."""
     surface = SeparableEggCrate()

@@ -3,7 +3,6 @@
 import numpy as np
 import pytest
 from scipy.optimize import rosen, rosen_der, rosen_hess
-from threadpoolctl import threadpool_limits
 
 from sklandscape._explore._minimize import (
     MinimizeResult,
@@ -17,13 +16,6 @@ from sklandscape._explore._minimize import (
 )
 from sklandscape._explore._objective import FunctionObjective, Objective
 from sklandscape.surfaces import TwoGaussians
-
-
-@pytest.fixture(autouse=True)
-def single_threaded_blas():
-    """L-BFGS-B calls BLAS on tiny arrays; threaded BLAS is slow on a busy machine."""
-    with threadpool_limits(limits=1, user_api="blas"):
-        yield
 
 
 def test_rosenbrock_minimum_is_found_and_verified():
@@ -130,6 +122,19 @@ def test_nan_energy_raises_nonfinite_error():
     with pytest.raises(NonFiniteEnergyError):
         local_minimize(objective, np.zeros(1))
     assert quench(objective, np.zeros(1)) == (None, "nonfinite")
+
+
+def test_local_minimize_limits_blas_threads_while_it_runs():
+    from threadpoolctl import threadpool_info
+
+    seen = []
+
+    def fun(x):
+        seen.append([i["num_threads"] for i in threadpool_info() if i["user_api"] == "blas"])
+        return float(x @ x), 2 * x
+
+    local_minimize(FunctionObjective(fun, 2, jac=True), np.ones(2))
+    assert seen and all(threads == [1] * len(threads) for threads in seen)
 
 
 def test_a_saddle_start_is_not_a_minimum():
