@@ -32,7 +32,7 @@ segments at a local extremum of the band, so that no kinks form.
 The band is minimised with L-BFGS without line search (the DNEB gradient is
 not the gradient of any function), with a maximum displacement per image and
 a memory reset whenever the L-BFGS direction is not a descent direction, as
-in OPTIM.
+in OPTIM; or, where the gradient jumps (non-smooth surfaces), with FIRE.
 """
 
 import logging
@@ -44,8 +44,10 @@ from ._minimize import NonFiniteEnergyError
 
 __all__ = [
     "BandResult",
+    "BandTop",
     "LBFGSMemory",
     "band_maxima",
+    "band_top",
     "band_tangents",
     "dneb_components",
     "dneb_gradient",
@@ -263,6 +265,55 @@ def band_maxima(energies):
     return indices[np.argsort(-energies[indices], kind="stable")]
 
 
+@dataclass(frozen=True)
+class BandTop:
+    """The highest point of a piecewise-linear band.
+
+    Attributes
+    ----------
+    energy : float
+    x : ndarray
+    grad : ndarray
+        True gradient at ``x``.
+    segment : ndarray
+        ``x_{i+1} - x_i`` of the segment holding ``x``.
+    """
+
+    energy: float
+    x: np.ndarray
+    grad: np.ndarray
+    segment: np.ndarray
+
+
+def band_top(objective, images, energies):
+    """The highest point of the band's polygon, located by ``objective.segment_maximum``.
+
+    It lies on one of the two segments adjacent to the highest interior
+    image. Being the maximum of a continuous path between the end points,
+    its energy bounds the lowest crossing of any ridge between them from
+    above.
+
+    Returns
+    -------
+    BandTop or None
+        None when both segments have zero length or non-finite energies.
+    """
+    top = int(np.argmax(energies[1:-1])) + 1
+    best = None
+    for start, end in ((top - 1, top), (top, top + 1)):
+        segment = images[end] - images[start]
+        if not np.any(segment):
+            continue
+        point = images[start] + objective.segment_maximum(images[start], images[end]) * segment
+        energy, grad = objective.value_and_grad(point)
+        grad = np.asarray(grad, dtype=float)
+        if not (np.isfinite(energy) and np.all(np.isfinite(grad))):
+            continue
+        if best is None or energy > best.energy:
+            best = BandTop(float(energy), point, grad, segment)
+    return best
+
+
 class LBFGSMemory:
     """Limited-memory BFGS inverse-Hessian estimate (Nocedal, Math. Comp. 35, 773 (1980)).
 
@@ -401,6 +452,78 @@ def default_spring_constant(images, gradients):
     return 1.0
 
 
+class _LBFGSStepper:
+    """L-BFGS steps on the band without line search (as in OPTIM's DNEB).
+
+    The memory is reset whenever the quasi-Newton direction is not a descent
+    direction for the DNEB gradient, and when a step multiplies its RMS by
+    more than :data:`RESET_GROWTH`.
+    """
+
+    def __init__(self, memory, spring_constant):
+        self.lbfgs = LBFGSMemory(memory, 1.0 / spring_constant)
+
+    def step(self, band_grad):
+        direction = self.lbfgs.direction(band_grad)
+        if direction @ band_grad >= 0:
+            self.lbfgs.reset()
+            direction = self.lbfgs.direction(band_grad)
+        return direction
+
+    def observe(self, displacement, old_grad, new_grad):
+        if _rms(new_grad) > RESET_GROWTH * _rms(old_grad):
+            self.lbfgs.reset()
+        else:
+            self.lbfgs.update(displacement, new_grad - old_grad)
+
+
+class _FIREStepper:
+    """Fast inertial relaxation engine (Bitzek et al., Phys. Rev. Lett. 97, 170201 (2006)).
+
+    Unit-mass dynamics under the DNEB force ``F = -g~`` with the velocity
+    mixed towards ``F`` (``v <- (1 - a) v + a |v| F/|F|``) while the power
+    ``F . v`` is positive; after 5 such steps the time step grows by 1.1
+    (up to ``dt_max``) and ``a`` shrinks by 0.99; at non-positive power the
+    velocity is zeroed, the time step halved and ``a`` reset to 0.1. It needs
+    no curvature model, so it copes with the gradient jumps of non-smooth
+    surfaces where L-BFGS stalls. ``dt_max = 1 / sqrt(k)`` for a spring
+    constant ``k`` matched to the surface's curvature.
+    """
+
+    def __init__(self, spring_constant):
+        self.dt_max = 1.0 / np.sqrt(spring_constant)
+        self.dt = 0.1 * self.dt_max
+        self.alpha = 0.1
+        self.n_positive = 0
+        self.velocity = None
+
+    def step(self, band_grad):
+        force = -band_grad
+        if self.velocity is None:
+            self.velocity = np.zeros_like(force)
+        power = float(force @ self.velocity)
+        if power > 0:
+            force_norm = np.linalg.norm(force)
+            if force_norm > 0:
+                self.velocity = (1 - self.alpha) * self.velocity + self.alpha * np.linalg.norm(
+                    self.velocity
+                ) / force_norm * force
+            if self.n_positive > 5:
+                self.dt = min(1.1 * self.dt, self.dt_max)
+                self.alpha *= 0.99
+            self.n_positive += 1
+        else:
+            self.velocity = np.zeros_like(force)
+            self.dt *= 0.5
+            self.alpha = 0.1
+            self.n_positive = 0
+        self.velocity = self.velocity + self.dt * force
+        return self.dt * self.velocity
+
+    def observe(self, displacement, old_grad, new_grad):
+        pass
+
+
 def relax_band(
     objective,
     images,
@@ -409,9 +532,12 @@ def relax_band(
     max_iterations=500,
     rtol=5e-2,
     max_step=None,
+    method="lbfgs",
     memory=8,
+    settle_every=None,
+    settle_rtol=1e-3,
 ):
-    """Minimise the DNEB gradient of a band with L-BFGS (end points fixed).
+    """Minimise the DNEB gradient of a band (end points fixed).
 
     Parameters
     ----------
@@ -426,18 +552,31 @@ def relax_band(
         larger of its initial value and the RMS true gradient of the initial
         images (or below ``objective.gtol``); the latter keeps the tolerance
         meaningful for a band that starts on a ridge, where the perpendicular
-        force vanishes. On a smooth surface the
-        band only has to bring each local maximum into the convergence basin
-        of hybrid eigenvector following, so a loose tolerance suffices.
+        force vanishes. On a smooth surface the band only has to bring each
+        local maximum into the convergence basin of hybrid eigenvector
+        following, so a loose tolerance suffices.
     max_step : float, optional
         Largest displacement of one image in one step; default half the
         initial image spacing.
+    method : {"lbfgs", "fire"}, default="lbfgs"
+        L-BFGS without line search (fast on smooth surfaces) or FIRE (robust
+        where the gradient jumps: non-smooth surfaces).
     memory : int, default=8
         L-BFGS memory.
+    settle_every : int, optional
+        Every ``settle_every`` iterations, locate the band's highest point
+        (:func:`band_top`); stop, as converged, when its energy changed by
+        at most ``settle_rtol`` times the barrier (that energy minus the
+        higher end point) since the previous check. For non-smooth surfaces,
+        where that point is the transition state and the RMS criterion,
+        hampered by the gradient jump at the kink, is met late or never.
+    settle_rtol : float, default=1e-3
 
     Returns
     -------
     BandResult
+        When not converged, the band in its best state met (lowest RMS DNEB
+        gradient): an under-resolved path across many basins can wander.
 
     Raises
     ------
@@ -447,6 +586,8 @@ def relax_band(
     images = np.array(images, dtype=float, copy=True)
     if images.ndim != 2 or len(images) < 3:
         raise ValueError("images must be a 2-d array with at least one interior image.")
+    if method not in ("lbfgs", "fire"):
+        raise ValueError(f"method must be 'lbfgs' or 'fire', got {method!r}.")
     end_energies, end_gradients = _evaluate(objective, images[[0, -1]])
     energies = np.empty(len(images))
     energies[[0, -1]] = end_energies
@@ -456,23 +597,23 @@ def relax_band(
         spring_constant = default_spring_constant(
             images, np.vstack([end_gradients[:1], gradients, end_gradients[1:]])
         )
-    spacing = float(np.mean(np.linalg.norm(np.diff(images, axis=0), axis=1)))
+    spacing = float(np.mean(_row_norms(np.diff(images, axis=0))))
     if max_step is None:
         max_step = 0.5 * spacing if spacing > 0 else 1.0
+    if method == "lbfgs":
+        stepper = _LBFGSStepper(memory, spring_constant)
+    else:
+        stepper = _FIREStepper(spring_constant)
 
     band_grad = dneb_gradient(images, energies, gradients, spring_constant).ravel()
     tolerance = max(rtol * max(_rms(band_grad), _rms(gradients)), objective.gtol)
-    lbfgs = LBFGSMemory(memory, 1.0 / spring_constant)
     converged = _rms(band_grad) <= tolerance
     best = (_rms(band_grad), images.copy(), energies.copy(), gradients)
+    last_top = np.inf
     iteration = 0
     while not converged and iteration < max_iterations:
         iteration += 1
-        direction = lbfgs.direction(band_grad)
-        if direction @ band_grad >= 0:
-            lbfgs.reset()
-            direction = lbfgs.direction(band_grad)
-        step = direction.reshape(-1, images.shape[1])
+        step = stepper.step(band_grad).reshape(-1, images.shape[1])
         longest = float(np.max(_row_norms(step)))
         if longest > max_step:
             step *= max_step / longest
@@ -481,20 +622,25 @@ def relax_band(
         energies[1:-1], gradients = _evaluate(objective, images[1:-1])
         n_evaluations += len(images) - 2
         new_band_grad = dneb_gradient(images, energies, gradients, spring_constant).ravel()
-        if _rms(new_band_grad) > RESET_GROWTH * _rms(band_grad):
-            lbfgs.reset()
-        else:
-            lbfgs.update((images[1:-1] - old_interior).ravel(), new_band_grad - band_grad)
+        stepper.observe((images[1:-1] - old_interior).ravel(), band_grad, new_band_grad)
         band_grad = new_band_grad
         converged = _rms(band_grad) <= tolerance
+        if settle_every and iteration % settle_every == 0 and not converged:
+            top = band_top(objective, images, energies)
+            if top is not None:
+                barrier = top.energy - max(energies[0], energies[-1])
+                converged = abs(top.energy - last_top) <= settle_rtol * max(barrier, 0.0)
+                last_top = top.energy
         if _rms(band_grad) < best[0]:
             best = (_rms(band_grad), images.copy(), energies.copy(), gradients)
     if not converged:
-        # An unconverged band (an under-resolved path across many basins can
-        # wander) is returned in its best state: the lowest RMS DNEB gradient.
         _, images, energies, gradients = best
     logger.debug(
-        "DNEB: %d iterations, converged=%s, rms gradient %.3g", iteration, converged, best[0]
+        "DNEB (%s): %d iterations, converged=%s, rms gradient %.3g",
+        method,
+        iteration,
+        converged,
+        best[0],
     )
     all_gradients = np.vstack([end_gradients[:1], gradients, end_gradients[1:]])
     return BandResult(

@@ -27,7 +27,7 @@ from ._minimize import (
     minimize_and_verify,
     verify_stationary_point,
 )
-from ._neb import LBFGSMemory, band_maxima, interpolate_band, relax_band
+from ._neb import LBFGSMemory, band_maxima, band_top, interpolate_band, relax_band
 
 __all__ = [
     "Connection",
@@ -48,9 +48,12 @@ PUSHOFF_FRACTION = 0.05
 #: Relative DNEB tolerance (see ``relax_band``) on a smooth surface, where
 #: eigenvector following refines the band's maxima.
 SMOOTH_BAND_RTOL = 5e-2
+#: Iterations between checks that a non-smooth band's highest point has
+#: settled (see ``relax_band``).
+NONSMOOTH_SETTLE_EVERY = 25
 #: Relative DNEB tolerance on a non-smooth surface, where the band's highest
 #: point *is* the transition state.
-NONSMOOTH_BAND_RTOL = 1e-4
+NONSMOOTH_BAND_RTOL = 1e-3
 #: The pushoff descent hands over to the objective's minimiser when its
 #: gradient has fallen to this fraction of the largest met on the way down.
 HANDOVER_RTOL = 1e-2
@@ -625,6 +628,8 @@ def find_connections(objective, x_a, x_b, rng, *, n_images=10, max_band_iteratio
             images,
             max_iterations=max_band_iterations,
             rtol=SMOOTH_BAND_RTOL if objective.smooth else NONSMOOTH_BAND_RTOL,
+            method="lbfgs" if objective.smooth else "fire",
+            settle_every=None if objective.smooth else NONSMOOTH_SETTLE_EVERY,
         )
     except NonFiniteEnergyError:
         logger.debug("connection attempt dropped: non-finite energy on the band")
@@ -685,38 +690,22 @@ def _smooth_connections(objective, band, chord, spacing, rng):
 
 
 def _band_maximum_connection(objective, band, spacing):
-    """The highest point of a band as the transition state of a non-smooth objective.
+    """The highest point of a band (:func:`._neb.band_top`) as a non-smooth transition state.
 
-    The band is piecewise linear; its highest point lies on a segment
-    adjacent to its highest image, where ``objective.segment_maximum``
-    locates it. Being the maximum of a continuous path between the two
-    minima, its energy bounds the lowest ridge crossing from above, within
+    Its energy bounds the lowest ridge crossing from above, within
     ``O(spacing^2)`` for a relaxed band.
     """
-    images = band.images
-    top = int(np.argmax(band.energies[1:-1])) + 1
-    best = None
-    for start, end in ((top - 1, top), (top, top + 1)):
-        fraction = objective.segment_maximum(images[start], images[end])
-        segment = images[end] - images[start]
-        point = images[start] + fraction * segment
-        try:
-            energy, grad = _value_and_grad(objective, point)
-        except NonFiniteEnergyError:
-            continue
-        if np.linalg.norm(segment) > 0 and (best is None or energy > best[0]):
-            best = (energy, point, grad, segment)
-    if best is None:
+    top = band_top(objective, band.images, band.energies)
+    if top is None:
         return None
-    energy, point, grad, segment = best
-    tangent = segment / np.linalg.norm(segment)
+    tangent = top.segment / np.linalg.norm(top.segment)
     plus, minus = pushoff(
-        objective, point, energy, tangent, PUSHOFF_FRACTION * spacing, max_step=spacing
+        objective, top.x, top.energy, tangent, PUSHOFF_FRACTION * spacing, max_step=spacing
     )
     if not _distinct_minima(objective, plus, minus):
         return None
-    log_product = _projected_log_hessian_product(objective, point, grad, tangent)
-    return Connection(point, float(energy), log_product, np.nan, plus, minus)
+    log_product = _projected_log_hessian_product(objective, top.x, top.grad, tangent)
+    return Connection(top.x, top.energy, log_product, np.nan, plus, minus)
 
 
 def _projected_log_hessian_product(objective, x, grad, tangent):

@@ -11,6 +11,7 @@ from sklandscape._explore._neb import (
     LBFGSMemory,
     band_maxima,
     band_tangents,
+    band_top,
     dneb_components,
     interpolate_band,
     relax_band,
@@ -209,3 +210,34 @@ def test_relaxed_band_follows_the_muller_brown_path():
     assert abs(band.energies.max() - (-40.66)) < 1.0
     lengths = np.linalg.norm(np.diff(band.images, axis=0), axis=1)
     assert lengths.max() < 1.5 * lengths.min()
+
+
+def test_fire_and_lbfgs_relax_to_the_same_band():
+    objective = MullerBrown()
+    a = objective.local_minimize(np.array([-0.558, 1.442])).x
+    c = objective.local_minimize(np.array([-0.050, 0.467])).x
+    images = interpolate_band(objective, a, c, 8, np.random.default_rng(2))
+    lbfgs = relax_band(objective, images, rtol=1e-6, max_iterations=3000)
+    fire = relax_band(objective, images, rtol=1e-6, max_iterations=3000, method="fire")
+    assert lbfgs.converged and fire.converged
+    np.testing.assert_allclose(fire.images, lbfgs.images, atol=1e-4)
+    with pytest.raises(ValueError, match="method"):
+        relax_band(objective, images, method="sgd")
+
+
+def test_band_top_is_the_polygon_maximum():
+    objective = MullerBrown()
+    a = objective.local_minimize(np.array([-0.558, 1.442])).x
+    c = objective.local_minimize(np.array([-0.050, 0.467])).x
+    band = relax_band(objective, interpolate_band(objective, a, c, 6))
+    top = band_top(objective, band.images, band.energies)
+    # Second method: dense sampling of every segment of the polygon.
+    fractions = np.linspace(0, 1, 2001)[:, None]
+    dense = max(
+        objective.value(x0 + t * (x1 - x0))
+        for x0, x1 in zip(band.images[:-1], band.images[1:], strict=True)
+        for t in fractions
+    )
+    # Brent finds the maximum to ~1e-8 at worst; sampling may miss up to ~1e-3.
+    assert dense - 1e-8 <= top.energy <= dense + 1e-3
+    assert top.energy >= band.energies.max()
