@@ -123,6 +123,7 @@ class KMeansObjective(Objective):
         self._X = X - self.mean_
         self._weights = weights
         self._weighted_X = weights[:, None] * self._X
+        self._feature_index = np.arange(n_features)
         self._total_weight = float(weights.sum())
         self._x_squared_norms = np.einsum("ij,ij->i", self._X, self._X)
         weighted_mean = weights @ self._X / self._total_weight
@@ -154,12 +155,20 @@ class KMeansObjective(Objective):
         return nearest_centres(self._X, centred)
 
     def _cluster_sums(self, labels):
-        n_clusters = self.n_clusters
+        """Weight ``W_k`` and weighted coordinate sums ``S_k`` of every cluster."""
+        n_clusters, n_features = self.n_clusters, self.n_features
         weight = np.bincount(labels, weights=self._weights, minlength=n_clusters)
-        sums = np.empty((n_clusters, self.n_features))
-        for j in range(self.n_features):
-            sums[:, j] = np.bincount(labels, weights=self._weighted_X[:, j], minlength=n_clusters)
-        return weight, sums
+        cells = (labels[:, None] * n_features + self._feature_index).ravel()
+        sums = np.bincount(
+            cells, weights=self._weighted_X.ravel(), minlength=n_clusters * n_features
+        )
+        return weight, sums.reshape(n_clusters, n_features)
+
+    @staticmethod
+    def _means(weight, sums):
+        """Cluster means ``S_k / W_k`` (0 for empty clusters)."""
+        occupied = (weight > 0)[:, None]
+        return np.divide(sums, weight[:, None], out=np.zeros_like(sums), where=occupied)
 
     def _energy_of(self, centred, labels):
         residual = self._X - centred[labels]
@@ -181,12 +190,8 @@ class KMeansObjective(Objective):
         centred = self._centred(x)
         labels = self._labels(centred)
         weight, sums = self._cluster_sums(labels)
-        occupied = weight > 0
-        grad = np.zeros_like(centred)
-        means = sums[occupied] / weight[occupied, None]
-        grad[occupied] = (2.0 * weight[occupied, None] / self._total_weight) * (
-            centred[occupied] - means
-        )
+        scale = (2.0 / self._total_weight) * weight[:, None]
+        grad = scale * (centred - self._means(weight, sums))
         return self._energy_of(centred, labels), grad.ravel()
 
     def hessian(self, x):
@@ -303,10 +308,7 @@ class KMeansObjective(Objective):
                 labels = labels.copy()
                 labels[farthest] = empty[: farthest.size]
                 weight, sums = self._cluster_sums(labels)
-        updated = centred.copy()
-        occupied = weight > 0
-        updated[occupied] = sums[occupied] / weight[occupied, None]
-        return updated
+        return np.where((weight > 0)[:, None], self._means(weight, sums), centred)
 
     def segment_maximum(self, x0, x1):
         """Exact ``t`` in [0, 1] of the highest cost on the segment ``x0 -> x1``.

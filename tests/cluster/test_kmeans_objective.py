@@ -1,0 +1,202 @@
+"""KMeansObjective: energy, derivatives, Lloyd's algorithm, canonical form, moves, segments."""
+
+import numpy as np
+import pytest
+from scipy.spatial.distance import cdist
+from sklearn.cluster import KMeans
+from sklearn.datasets import load_iris, make_blobs
+
+from sklandscape._explore._minimize import verify_stationary_point
+from sklandscape.cluster._kmeans_objective import KMeansObjective
+
+
+@pytest.fixture(scope="module")
+def iris():
+    return load_iris().data
+
+
+def _off_kink_point(objective, X, rng):
+    """Random centres near the data: assignments are locally constant almost surely."""
+    centres = X[rng.choice(X.shape[0], objective.n_clusters, replace=False)]
+    return (centres + rng.normal(scale=0.3, size=centres.shape)).ravel()
+
+
+def test_energy_is_weighted_mean_squared_distance_to_nearest_centre(iris):
+    rng = np.random.default_rng(0)
+    weights = rng.integers(1, 4, size=iris.shape[0]).astype(float)
+    objective = KMeansObjective(iris, 4, sample_weight=weights)
+    x = _off_kink_point(objective, iris, rng)
+    nearest = cdist(iris, x.reshape(4, -1), "sqeuclidean").min(axis=1)
+    assert objective.value(x) == pytest.approx(weights @ nearest / weights.sum(), rel=1e-12)
+
+
+def test_integer_weights_equal_repeated_rows(iris):
+    rng = np.random.default_rng(1)
+    weights = rng.integers(0, 4, size=iris.shape[0])
+    weighted = KMeansObjective(iris, 3, sample_weight=weights)
+    repeated = KMeansObjective(np.repeat(iris, weights, axis=0), 3)
+    for _ in range(5):
+        x = _off_kink_point(weighted, iris, rng)
+        assert weighted.value(x) == pytest.approx(repeated.value(x), rel=1e-12)
+        np.testing.assert_allclose(weighted.gradient(x), repeated.gradient(x), atol=1e-12)
+
+
+def test_gradient_matches_finite_differences_away_from_kinks(iris):
+    rng = np.random.default_rng(2)
+    objective = KMeansObjective(iris, 3, sample_weight=rng.uniform(0.5, 2, iris.shape[0]))
+    x = _off_kink_point(objective, iris, rng)
+    h = 1e-6
+    numerical = np.array(
+        [(objective.value(x + h * e) - objective.value(x - h * e)) / (2 * h) for e in np.eye(12)]
+    )
+    np.testing.assert_allclose(objective.gradient(x), numerical, atol=1e-7)
+
+
+def test_hessian_matches_finite_differences_of_gradient(iris):
+    rng = np.random.default_rng(3)
+    objective = KMeansObjective(iris, 3)
+    x = _off_kink_point(objective, iris, rng)
+    h = 1e-6
+    numerical = np.column_stack(
+        [
+            (objective.gradient(x + h * e) - objective.gradient(x - h * e)) / (2 * h)
+            for e in np.eye(12)
+        ]
+    )
+    np.testing.assert_allclose(objective.hessian(x), numerical, atol=1e-7)
+
+
+def test_lloyd_fixed_point_agrees_with_scikit_learn(iris):
+    rng = np.random.default_rng(4)
+    objective = KMeansObjective(iris, 4)
+    for _ in range(5):
+        start = objective.random_point(rng)
+        result = objective.local_minimize(start)
+        reference = KMeans(4, init=start.reshape(4, -1), n_init=1, tol=0.0, max_iter=300)
+        reference.fit(iris)
+        assert result.converged
+        np.testing.assert_allclose(
+            result.x.reshape(4, -1), reference.cluster_centers_, rtol=1e-10, atol=1e-10
+        )
+        assert result.energy * iris.shape[0] == pytest.approx(reference.inertia_, rel=1e-10)
+        point = verify_stationary_point(objective, result.x, index=0)
+        assert point is not None
+        # Hessian eigenvalues 2 W_k / W, each repeated n_features times.
+        weights = np.bincount(reference.labels_, minlength=4) / iris.shape[0]
+        np.testing.assert_allclose(point.eigenvalues, np.sort(np.repeat(2 * weights, 4)))
+
+
+def test_empty_cluster_is_relocated():
+    X, _ = make_blobs(200, centers=3, random_state=0)
+    objective = KMeansObjective(X, 3)
+    far = np.array([[1e3, 1e3]])
+    start = np.vstack([X[:2], far]).ravel()
+    result = objective.local_minimize(start)
+    assert result.converged
+    assert np.all(objective.cluster_weights(result.x) > 0)
+    assert verify_stationary_point(objective, result.x, index=0) is not None
+
+
+def test_fewer_distinct_points_than_clusters_gives_zero_modes():
+    X = np.array([[0.0, 0.0], [0.0, 0.0], [5.0, 1.0], [5.0, 1.0], [5.0, 1.0]])
+    objective = KMeansObjective(X, 3)
+    assert objective.n_distinct == 2
+    assert objective.n_zero_modes == 2
+    result = objective.local_minimize(objective.random_point(np.random.default_rng(0)))
+    assert result.converged
+    assert result.energy == 0.0
+    point = verify_stationary_point(objective, result.x, index=0)
+    assert point is not None
+    assert np.sum(point.eigenvalues == 0) == 2
+
+
+def test_canonical_form_is_invariant_under_relabelling(iris):
+    rng = np.random.default_rng(5)
+    objective = KMeansObjective(iris, 5)
+    x = objective.local_minimize(objective.random_point(rng)).x
+    canonical = objective.canonical(x)
+    for _ in range(10):
+        permuted = x.reshape(5, -1)[rng.permutation(5)].ravel()
+        np.testing.assert_array_equal(objective.canonical(permuted), canonical)
+        assert objective.value(permuted) == objective.value(x)
+    # the canonical centres are the same set, in lexicographic order
+    centres = canonical.reshape(5, -1)
+    assert sorted(map(tuple, centres)) == list(map(tuple, centres))
+    assert sorted(map(tuple, x.reshape(5, -1))) == list(map(tuple, centres))
+
+
+def _dense_profile(objective, x0, x1, n=20001):
+    t = np.linspace(0.0, 1.0, n)
+    energies = np.array([objective.value(x0 + s * (x1 - x0)) for s in t])
+    labels = np.array([objective.assign(x0 + s * (x1 - x0)) for s in t])
+    return t, energies, labels
+
+
+@pytest.mark.parametrize("n_clusters", [2, 4])
+def test_segment_profile_matches_dense_evaluation(iris, n_clusters):
+    rng = np.random.default_rng(6)
+    objective = KMeansObjective(iris, n_clusters)
+    x0 = objective.local_minimize(objective.random_point(rng)).x
+    x1 = objective.local_minimize(objective.random_point(rng)).x
+    breakpoints, energies = objective.segment_profile(x0, x1)
+    exact = [objective.value(x0 + s * (x1 - x0)) for s in breakpoints]
+    np.testing.assert_allclose(energies, exact, rtol=1e-12, atol=1e-12)
+
+    t, dense, labels = _dense_profile(objective, x0, x1)
+    # every assignment change on the dense grid has a breakpoint in between
+    changes = np.flatnonzero(np.any(labels[1:] != labels[:-1], axis=1))
+    for i in changes:
+        assert np.any((breakpoints >= t[i] - 1e-12) & (breakpoints <= t[i + 1] + 1e-12))
+    # the exact maximum bounds the dense one and is within the grid's resolution of it
+    t_max = objective.segment_maximum(x0, x1)
+    top = objective.value(x0 + t_max * (x1 - x0))
+    assert top >= dense.max() - 1e-12
+    slope_bound = np.max(np.abs(np.diff(dense))) if dense.size > 1 else 0.0
+    assert top - dense.max() <= slope_bound + 1e-12
+
+
+def test_segment_maximum_one_dimensional_two_clusters():
+    # 1-D data, K = 2: the straight path between the minima {0,1 | 5,6,10,11}
+    # (centres 0.5, 8) and {0,1,5,6 | 10,11} (centres 3, 10.5).
+    X = np.array([[0.0], [1.0], [5.0], [6.0], [10.0], [11.0]])
+    objective = KMeansObjective(X, 2)
+    x0 = objective.local_minimize(np.array([0.5, 8.0]))
+    x1 = objective.local_minimize(np.array([3.0, 10.5]))
+    assert x0.converged and x1.converged
+    np.testing.assert_allclose(x0.x, [0.5, 8.0])
+    np.testing.assert_allclose(x1.x, [3.0, 10.5])
+    t_max = objective.segment_maximum(x0.x, x1.x)
+    t, dense, _ = _dense_profile(objective, x0.x, x1.x, n=20001)
+    top = objective.value(x0.x + t_max * (x1.x - x0.x))
+    assert 0.0 < t_max < 1.0
+    assert top > max(x0.energy, x1.energy)
+    assert dense.max() <= top <= dense.max() + np.max(np.abs(np.diff(dense)))
+    # the maximum lies on an assignment boundary: some point is equidistant from both centres
+    c1, c2 = x0.x + t_max * (x1.x - x0.x)
+    assert np.min(np.abs(np.abs(X[:, 0] - c1) - np.abs(X[:, 0] - c2))) < 1e-12
+
+
+def test_reseed_moves_make_global_progress():
+    """From a minimum with two centres in one blob and none in another, hops find the best."""
+    X, _ = make_blobs(600, centers=[[0, 0], [10, 0], [0, 10], [10, 10]], random_state=0)
+    objective = KMeansObjective(X, 4)
+    trapped = np.array([[-0.5, 0.0], [0.5, 0.0], [10, 5], [5, 10]], dtype=float)
+    start = objective.local_minimize(trapped.ravel())
+    best = objective.local_minimize(np.array([[0, 0], [10, 0], [0, 10], [10, 10]], float).ravel())
+    assert start.energy > 1.5 * best.energy
+    rng = np.random.default_rng(7)
+    successes = 0
+    for _ in range(50):
+        trial = objective.local_minimize(objective.perturb(start.x, rng, 0.1))
+        successes += trial.energy < start.energy
+    # one small displacement never leaves this basin; reseeds often do
+    assert successes >= 10
+
+
+def test_data_scaled_defaults(iris):
+    objective = KMeansObjective(iris, 3)
+    scaled = KMeansObjective(10.0 * iris, 3)
+    assert scaled.default_temperature() == pytest.approx(100.0 * objective.default_temperature())
+    assert scaled.default_step_size() == pytest.approx(10.0 * objective.default_step_size())
+    expected_step = 0.1 * np.sqrt(np.mean(np.var(iris, axis=0)))
+    assert objective.default_step_size() == pytest.approx(expected_step)
