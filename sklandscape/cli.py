@@ -16,12 +16,17 @@ import argparse
 import json
 import logging
 import sys
+import threading
 import time
 from pathlib import Path
 
 __all__ = ["main"]
 
 MODELS = ("kmeans", "gp", "mlp")
+#: Fewer samples per class than this and an mlp target is taken for a continuous one.
+MIN_SAMPLES_PER_CLASS = 5
+#: A GP explores at most this many samples unless --max-samples says otherwise.
+GP_MAX_SAMPLES = 500
 PLOT_KINDS = ("disconnectivity", "heat-capacity")
 
 
@@ -47,6 +52,8 @@ def _build_parser():
     demo = commands.add_parser("demo", help="explore bundled datasets with every estimator")
     demo.add_argument("--out", default="sklandscape-demo", help="output folder")
     demo.add_argument("--n-jobs", type=int, default=None, help="parallel workers")
+    # a few hops per estimator: a smoke test of the whole pipeline (used by the tests)
+    demo.add_argument("--quick", action="store_true", help=argparse.SUPPRESS)
 
     explore = commands.add_parser("explore", help="explore one model's landscape on a dataset")
     explore.add_argument("model", help=f"one of {', '.join(MODELS)}")
@@ -63,6 +70,12 @@ def _build_parser():
     explore.add_argument("--n-chains", type=int, default=None, help="basin-hopping chains")
     explore.add_argument("--n-jobs", type=int, default=None, help="parallel workers")
     explore.add_argument("--random-state", type=int, default=0, help="seed")
+    explore.add_argument(
+        "--max-samples",
+        type=int,
+        default=None,
+        help=f"explore on a fixed random subsample of this size (gp default: {GP_MAX_SAMPLES})",
+    )
     explore.add_argument("--no-connect", action="store_true", help="skip transition states")
     explore.add_argument(
         "--no-standardize", action="store_true", help="use the features as they are"
@@ -82,8 +95,10 @@ def _build_parser():
 # ---------------------------------------------------------------------- data
 def _load_dataset(name, target=None):
     """``(X, y, feature_names, description)`` from a bundled dataset or a CSV file."""
-    if name.lower().endswith(".csv") or Path(name).is_file():
-        return _load_csv(Path(name), target)
+    path = Path(name)
+    if path.suffix or len(path.parts) > 1 or path.is_file():
+        # it names a file, not a bundled dataset
+        return _load_csv(path, target)
     from sklearn import datasets
 
     loader = getattr(datasets, f"load_{name}", None)
@@ -144,7 +159,8 @@ def _make_estimator(model, args):
     """The estimator for ``model`` with the command-line options applied."""
     import sklandscape as skl
 
-    shared = {"random_state": args.random_state, "n_jobs": args.n_jobs}
+    # verbose=1: the engine reports its progress to the "sklandscape" logger (the live line)
+    shared = {"random_state": args.random_state, "n_jobs": args.n_jobs, "verbose": 1}
     if args.n_hops is not None:
         shared["n_hops"] = args.n_hops
     if args.n_chains is not None:
@@ -166,18 +182,30 @@ def _make_estimator(model, args):
     raise CommandError(f"unknown model {model!r}: choose one of {', '.join(MODELS)}")
 
 
-def _prepare_data(model, X, y, standardize):
+def _prepare_data(model, X, y, standardize, max_samples=None):
+    """Standardised features, a checked target, and a fixed subsample if asked or needed."""
     import numpy as np
     from sklearn.preprocessing import StandardScaler
 
     if standardize:
         X = StandardScaler().fit_transform(X)
-    if model == "mlp" and np.unique(y).size > 0.5 * len(y):
-        raise CommandError("mlp is a classifier: the target looks continuous")
-    if model == "gp" and len(y) > 500:
-        # A GP costs O(n^3) per likelihood evaluation: explore on a fixed subsample.
-        rows = np.random.default_rng(0).choice(len(y), size=500, replace=False)
-        X, y = X[np.sort(rows)], y[np.sort(rows)]
+    n_classes = np.unique(y).size
+    if model == "mlp" and (
+        not np.all(np.mod(y, 1) == 0) or len(y) < MIN_SAMPLES_PER_CLASS * n_classes
+    ):
+        raise CommandError(
+            f"mlp is a classifier: the target looks continuous ({n_classes} distinct values "
+            f"in {len(y)} samples); use gp for regression"
+        )
+    if max_samples is None and model == "gp":
+        # A GP costs O(n^3) per likelihood evaluation.
+        max_samples = GP_MAX_SAMPLES
+    if max_samples is not None:
+        if max_samples < 2:
+            raise CommandError(f"--max-samples must be at least 2, got {max_samples}")
+        if len(y) > max_samples:
+            rows = np.sort(np.random.default_rng(0).choice(len(y), max_samples, replace=False))
+            X, y = X[rows], y[rows]
     return X, y
 
 
@@ -228,7 +256,9 @@ def _table(rows, columns):
     for row in rows:
         cells.append([_format_cell(row.get(key)) for key, _ in columns])
     widths = [max(len(line[j]) for line in cells) for j in range(len(columns))]
-    lines = ["  ".join(cell.rjust(w) for cell, w in zip(line, widths, strict=True)) for line in cells]
+    lines = [
+        "  ".join(cell.rjust(w) for cell, w in zip(line, widths, strict=True)) for line in cells
+    ]
     lines.insert(1, "  ".join("-" * w for w in widths))
     return "\n".join(lines)
 
@@ -241,14 +271,16 @@ def _format_cell(value):
     return str(value)
 
 
-def _run_model(model, data_name, args, out, stream):
+def _run_model(model, data_name, args, out, stream, progress):
     """Fit one estimator, save its landscape, summary and figures; return a table row."""
     X, y, _, description = _load_dataset(data_name, getattr(args, "target", None))
-    X, y = _prepare_data(model, X, y, not getattr(args, "no_standardize", False))
+    X, y = _prepare_data(model, X, y, not args.no_standardize, args.max_samples)
     estimator = _make_estimator(model, args)
+    progress.begin(f"{model} on {description}")
     start = time.perf_counter()
     estimator.fit(X) if model == "kmeans" else estimator.fit(X, y)
     seconds = time.perf_counter() - start
+    progress.end()
     landscape = estimator.landscape_
     out.mkdir(parents=True, exist_ok=True)
     landscape.save(out / "landscape.npz")
@@ -256,10 +288,22 @@ def _run_model(model, data_name, args, out, stream):
     summary.update({"model": model, "data": description, "seconds": round(seconds, 3)})
     (out / "summary.json").write_text(json.dumps(summary, indent=2) + "\n")
     figures = _write_figures(landscape, out)
-    print(f"{model} on {description}: wrote {out}/ ({', '.join(p.name for p in figures)}, "
-          "landscape.npz, summary.json)", file=stream)
+    print(
+        f"{model} on {description}: wrote {out}/ ({', '.join(p.name for p in figures)}, "
+        "landscape.npz, summary.json)",
+        file=stream,
+    )
     return summary
 
+
+#: What ``sklandscape demo`` explores: (model, dataset, settings), each in seconds.
+DEMO_JOBS = (
+    ("kmeans", "iris", {"n_clusters": 3, "n_hops": 20}),
+    ("gp", "diabetes", {"max_samples": 150, "n_hops": 10, "n_chains": 2}),
+    ("mlp", "iris", {"hidden": [3], "alpha": 3e-4, "n_hops": 10, "n_chains": 2}),
+)
+#: Settings of ``demo --quick``: a smoke test of the pipeline in a few seconds.
+QUICK = {"n_hops": 3, "n_chains": 2}
 
 SUMMARY_COLUMNS = (
     ("model", "model"),
@@ -274,27 +318,38 @@ SUMMARY_COLUMNS = (
 )
 
 
-def _demo(args, stream):
+def _demo(args, stream, progress):
     out = Path(args.out)
-    jobs = (("kmeans", "iris", {"n_clusters": 3}), ("gp", "diabetes", {}), ("mlp", "iris", {}))
     rows = []
-    for model, data, options in jobs:
-        namespace = argparse.Namespace(
-            random_state=0, n_jobs=args.n_jobs, n_hops=None, n_chains=None, no_connect=False,
-            n_clusters=options.get("n_clusters", 3), hidden=[10], alpha=None, target=None,
-            no_standardize=False,
-        )
-        rows.append(_run_model(model, data, namespace, out / model, stream))
+    for model, data, settings in DEMO_JOBS:
+        options = {
+            "random_state": 0,
+            "n_jobs": args.n_jobs,
+            "n_hops": None,
+            "n_chains": None,
+            "no_connect": False,
+            "n_clusters": 3,
+            "hidden": [10],
+            "alpha": None,
+            "target": None,
+            "no_standardize": False,
+            "max_samples": None,
+            **settings,
+        }
+        if args.quick:
+            options.update(QUICK)
+        namespace = argparse.Namespace(**options)
+        rows.append(_run_model(model, data, namespace, out / model, stream, progress))
     print("\n" + _table(rows, SUMMARY_COLUMNS), file=stream)
     print(f"\nFigures, landscapes and summaries are in {out.resolve()}/", file=stream)
 
 
-def _explore(args, stream):
+def _explore(args, stream, progress):
     if args.model not in MODELS:
         raise CommandError(f"unknown model {args.model!r}: choose one of {', '.join(MODELS)}")
     data_label = Path(args.data).stem
     out = Path(args.out or f"sklandscape-{args.model}-{data_label}")
-    row = _run_model(args.model, args.data, args, out, stream)
+    row = _run_model(args.model, args.data, args, out, stream, progress)
     print("\n" + _table([row], SUMMARY_COLUMNS), file=stream)
 
 
@@ -309,14 +364,14 @@ def _load_landscape(path):
         raise CommandError(str(exc)) from None
 
 
-def _show(args, stream):
+def _show(args, stream, progress):
     landscape = _load_landscape(args.file)
     print(repr(landscape), file=stream)
     for key, value in _landscape_summary(landscape).items():
         print(f"  {key}: {value}", file=stream)
 
 
-def _plot(args, stream):
+def _plot(args, stream, progress):
     landscape = _load_landscape(args.file)
     import matplotlib
 
@@ -335,47 +390,142 @@ def _plot(args, stream):
     print(f"wrote {args.out}", file=stream)
 
 
-class _LiveLineHandler(logging.Handler):
-    """Progress records of the engine as one rewritten line on a terminal."""
+class _LiveLine(logging.Handler):
+    """The engine's progress on standard error while a model is explored.
 
-    def __init__(self, stream):
+    The engine attaches its counts to its log records (``record.progress``:
+    stage, hops, connection attempts, minima, transition states, seconds). On a terminal they
+    feed one status line, redrawn in place every ``interval`` seconds so the
+    clock keeps moving between records::
+
+        mlp on scikit-learn iris   12.3 s  connecting  hops 40  pairs 25 (3.1/s)  minima 37  TS 12
+
+    Elsewhere (a pipe, a log file) each record becomes one line of text.
+    Records without counts (warnings, debug messages) are written as they are.
+    """
+
+    def __init__(self, stream, interval=0.5):
         super().__init__(logging.INFO)
         self.stream = stream
-        self.live = stream.isatty()
+        self.interval = interval
+        self.live = hasattr(stream, "isatty") and stream.isatty()
+        self._label = None
+        self._started = time.perf_counter()
+        self._progress = None
+        self._hops_seconds = 0.0
+        self._stop = threading.Event()
+        self._ticker = None
+
+    def begin(self, label):
+        """Start following one exploration, named ``label``."""
+        with self.lock:
+            self._label, self._progress, self._hops_seconds = label, None, 0.0
+            self._started = time.perf_counter()
+        if self.live:
+            self._stop.clear()
+            self._ticker = threading.Thread(target=self._tick, daemon=True)
+            self._ticker.start()
+
+    def end(self):
+        """Stop following: on a terminal, leave the last status line in place."""
+        if self._ticker is not None:
+            self._stop.set()
+            self._ticker.join()
+            self._ticker = None
+            with self.lock:
+                self._draw()
+                self.stream.write("\n")
+                self.stream.flush()
+        self._label = None
+
+    def _tick(self):
+        while not self._stop.wait(self.interval):
+            with self.lock:
+                self._draw()
+
+    def _status(self):
+        elapsed = time.perf_counter() - self._started
+        parts = [self._label or "sklandscape", f"{elapsed:6.1f} s"]
+        progress = self._progress
+        if progress is None:
+            return "  ".join(parts + ["basin-hopping"])
+        hops, pairs = progress["hops"], progress["connection_attempts"]
+        parts += [progress["stage"], f"hops {hops}"]
+        if progress["stage"] == "basin-hopping":
+            parts[-1] += f" ({_per_second(hops, progress['seconds'])})"
+        if pairs:
+            # the connection stage started when basin-hopping ended
+            seconds = progress["seconds"] - self._hops_seconds
+            parts.append(f"pairs {pairs} ({_per_second(pairs, seconds)})")
+        parts += [f"minima {progress['minima']}", f"TS {progress['transition_states']}"]
+        return "  ".join(parts)
+
+    def _draw(self):
+        self.stream.write("\r\033[K" + self._status())
+        self.stream.flush()
 
     def emit(self, record):
-        message = self.format(record)
-        if self.live:
-            self.stream.write("\r\033[K" + message)
+        progress = getattr(record, "progress", None)
+        if progress is not None and self._label is not None:
+            self._progress = progress
+            if progress["stage"] == "basin-hopping":
+                self._hops_seconds = progress["seconds"]
+            if self.live:
+                self._draw()
+            else:
+                self.stream.write(self._status() + "\n")
         else:
-            self.stream.write(message + "\n")
+            prefix = "\r\033[K" if self.live and self._label is not None else ""
+            self.stream.write(prefix + self.format(record) + "\n")
         self.stream.flush()
 
 
+def _per_second(count, seconds):
+    """``"12/s"``, or ``"12.5/s"`` below ten per second."""
+    rate = count / seconds if seconds > 0 else 0.0
+    return f"{rate:.0f}/s" if rate >= 10 else f"{rate:.2g}/s"
+
+
+COMMANDS = {"demo": _demo, "explore": _explore, "show": _show, "plot": _plot}
+
+
 def main(argv=None):
-    """Run the command line; return the exit status."""
+    """Run the command line.
+
+    Parameters
+    ----------
+    argv : list of str, default=None
+        The arguments (``None``: ``sys.argv[1:]``).
+
+    Returns
+    -------
+    int
+        The exit status: 0 on success, 2 on an error the user can fix (one
+        line on standard error), 130 when interrupted.
+    """
     stream = sys.stdout
+    progress = _LiveLine(sys.stderr)
+    engine_logger = logging.getLogger("sklandscape")
+    level = engine_logger.level
     try:
         args = _build_parser().parse_args(argv)
-        handler = _LiveLineHandler(sys.stderr)
-        engine_logger = logging.getLogger("sklandscape")
-        engine_logger.addHandler(handler)
+        engine_logger.addHandler(progress)
         engine_logger.setLevel(logging.INFO)
         try:
-            {"demo": _demo, "explore": _explore, "show": _show, "plot": _plot}[args.command](
-                args, stream
-            )
+            COMMANDS[args.command](args, stream, progress)
         finally:
-            engine_logger.removeHandler(handler)
-            if handler.live:
-                sys.stderr.write("\n")
-    except CommandError as exc:
-        print(f"sklandscape: error: {exc}", file=sys.stderr)
-        return 2
-    except (ValueError, TypeError, OSError) as exc:
-        print(f"sklandscape: error: {exc}", file=sys.stderr)
+            progress.end()
+            engine_logger.removeHandler(progress)
+            engine_logger.setLevel(level)
+    except (CommandError, ValueError, TypeError, OSError) as exc:
+        print(f"sklandscape: error: {_one_line(exc)}", file=sys.stderr)
         return 2
     except KeyboardInterrupt:
         print("sklandscape: interrupted", file=sys.stderr)
         return 130
     return 0
+
+
+def _one_line(exc):
+    """The message of ``exc`` on a single line."""
+    return " ".join(str(exc).split()) or type(exc).__name__
