@@ -14,10 +14,11 @@ of the converged band, located exactly on its highest segment by
 """
 
 import logging
+import warnings
 from dataclasses import dataclass
 
 import numpy as np
-from scipy.sparse.linalg import ArpackError, ArpackNoConvergence, LinearOperator, eigsh
+from scipy.sparse.linalg import LinearOperator, lobpcg
 
 from ._minimize import (
     ZERO_EIGENVALUE_RTOL,
@@ -40,7 +41,7 @@ __all__ = [
 logger = logging.getLogger(__name__)
 
 #: Up to this many parameters the lowest Hessian eigenvector comes from an
-#: exact diagonalisation of ``objective.hessian``; beyond, from Lanczos
+#: exact diagonalisation of ``objective.hessian``; beyond, from Rayleigh-Ritz
 #: iterations on finite-difference Hessian-vector products.
 EXACT_HESSIAN_MAX_PARAMS = 200
 #: Pushoff distance from a transition state, in units of the band's image spacing.
@@ -59,6 +60,10 @@ NONSMOOTH_BAND_RTOL = 1e-3
 HANDOVER_RTOL = 1e-2
 #: Most steps of the step-limited pushoff descent before the objective's minimiser takes over.
 PUSHOFF_DESCENT_ITERATIONS = 2000
+#: Residual tolerance of the Rayleigh-Ritz eigenvector, relative to ``|Hv|``.
+RAYLEIGH_RTOL = 1e-4
+#: Rayleigh-Ritz iterations (Hessian-vector products) per eigenvector-following step.
+RAYLEIGH_MAX_ITERATIONS = 20
 #: Relative step of the finite-difference Hessian-vector product.
 _HVP_RELATIVE_STEP = np.finfo(float).eps ** (1.0 / 3.0)
 
@@ -176,33 +181,51 @@ def _hessian_vector_product(objective, x, grad, free, vector):
 
 
 def _lowest_eigenpair_iterative(objective, x, grad, free, start):
-    """Lowest non-zero-mode Hessian eigenpair by Lanczos (ARPACK) on Hessian-vector products.
+    """Lowest non-zero-mode Hessian eigenpair by Rayleigh-Ritz on Hessian-vector products.
 
-    The ``1 + n_zero_modes`` smallest algebraic eigenvalues are computed and
-    the ``n_zero_modes`` closest to zero dropped, so an exact flat direction
-    is never mistaken for the softest mode. The Rayleigh-Ritz vector of the
-    previous iteration seeds the Krylov space.
+    LOBPCG (Knyazev, SIAM J. Sci. Comput. 23, 517 (2001)) minimises the
+    Rayleigh quotient ``v.Hv / v.v`` by Rayleigh-Ritz in the span of the
+    current vector, its residual and its previous update, which needs one
+    finite-difference Hessian-vector product per iteration and no Hessian.
+    A block of ``1 + n_zero_modes`` vectors is followed and the
+    ``n_zero_modes`` eigenvalues closest to zero dropped, so an exact flat
+    direction is never mistaken for the softest mode. The block of the
+    previous iteration is the starting guess; a loose residual tolerance
+    (:data:`RAYLEIGH_RTOL` of ``|Hv|``) suffices to steer the uphill step.
+
+    Returns
+    -------
+    eigenvalue : float
+        ``nan`` when the solver failed.
+    block : ndarray of shape (n_free, 1 + n_zero_modes)
+        Ritz vectors, the lowest non-zero mode first.
     """
     n_free = int(free.sum())
-    n_wanted = 1 + objective.n_zero_modes
-    operator = LinearOperator(
-        (n_free, n_free),
-        matvec=lambda v: _hessian_vector_product(objective, x, grad, free, np.ravel(v)),
-        dtype=float,
-    )
-    try:
-        values, vectors = eigsh(operator, k=n_wanted, which="SA", v0=start, tol=1e-6)
-    except ArpackNoConvergence as error:
-        values, vectors = error.eigenvalues, error.eigenvectors
-    except ArpackError:
+
+    def matvec(block):
+        block = block.reshape(n_free, -1)
+        return np.column_stack(
+            [_hessian_vector_product(objective, x, grad, free, column) for column in block.T]
+        )
+
+    operator = LinearOperator((n_free, n_free), matvec=matvec, matmat=matvec, dtype=float)
+    scale = float(np.linalg.norm(matvec(start[:, :1])))
+    with warnings.catch_warnings():
+        # Small problems fall back to a dense solve, and loose tolerances end
+        # on maxiter: both are expected here.
+        warnings.simplefilter("ignore", UserWarning)
+        values, vectors = lobpcg(
+            operator,
+            start,
+            largest=False,
+            tol=RAYLEIGH_RTOL * max(scale, np.finfo(float).tiny),
+            maxiter=RAYLEIGH_MAX_ITERATIONS,
+        )
+    if not np.all(np.isfinite(values)):
         return np.nan, start
-    if values.size == 0:
-        return np.nan, start
-    keep = ~_zero_mode_mask(values, objective.n_zero_modes) if values.size == n_wanted else None
-    if keep is not None:
-        values, vectors = values[keep], vectors[:, keep]
-    lowest = int(np.argmin(values))
-    return float(values[lowest]), vectors[:, lowest]
+    keep = ~_zero_mode_mask(values, objective.n_zero_modes)
+    order = np.argsort(np.where(keep, values, np.inf), kind="stable")
+    return float(values[order[0]]), vectors[:, order]
 
 
 # ------------------------------------------------------------------------ HEF
@@ -231,8 +254,8 @@ def hybrid_eigenvector_following(
       Newton step for a quadratic surface, so convergence is quadratic.
     * beyond (hybrid path, Munro & Wales, Phys. Rev. B 59, 3969 (1999);
       Kumeda, Munro & Wales, Chem. Phys. Lett. 341, 185 (2001)): ``v_1``
-      comes from Lanczos iterations (Rayleigh-Ritz) on finite-difference
-      Hessian-vector products, and up to ``complement_steps`` L-BFGS steps
+      comes from Rayleigh-Ritz minimisation of the Rayleigh quotient (LOBPCG)
+      with finite-difference Hessian-vector products, and up to ``complement_steps`` L-BFGS steps
       with backtracking minimise the energy orthogonal to ``v_1``.
 
     A trust radius bounds the step (the whole step on the exact path, the
@@ -251,7 +274,7 @@ def hybrid_eigenvector_following(
         Initial trust radius; default ``0.1 * objective.length_scale``. The
         radius never exceeds 4 times this value.
     rng : numpy.random.Generator, optional
-        Seeds the first Lanczos vector of the hybrid path.
+        Seeds the first Rayleigh-Ritz vector of the hybrid path.
     exact_max_params : int, default=200
         Largest dimension diagonalised exactly.
     complement_steps : int, default=10
@@ -342,12 +365,14 @@ def _hef_hybrid(objective, x, max_iterations, max_step, rng, complement_steps):
     iteration = 0
     for iteration in range(1, max_iterations + 1):  # noqa: B007 (reported below)
         free = free_mask(objective, x, grad)
-        if start is None or start.size != free.sum():
-            start = rng.standard_normal(int(free.sum()))
-        eigenvalue, v_free = _lowest_eigenpair_iterative(objective, x, grad, free, start)
+        n_block = 1 + objective.n_zero_modes
+        if start is None or start.shape[0] != free.sum():
+            start = rng.standard_normal((int(free.sum()), n_block))
+        eigenvalue, block = _lowest_eigenpair_iterative(objective, x, grad, free, start)
         if not np.isfinite(eigenvalue):
             break
-        start = v_free
+        start = block
+        v_free = block[:, 0] / np.linalg.norm(block[:, 0])
         if np.max(np.abs(grad[free]), initial=0.0) <= gtol:
             converged = True
             break
@@ -589,7 +614,7 @@ def find_connections(objective, x_a, x_b, rng, *, n_images=10, max_band_iteratio
     x_a, x_b : ndarray of shape (n_params,)
         The two minima.
     rng : numpy.random.Generator or int or None
-        Random source (band jitter, Lanczos start vectors).
+        Random source (band jitter, Rayleigh-Ritz start vectors).
     n_images : int, default=10
         Interior images of the band.
     max_band_iterations : int, default=500

@@ -110,7 +110,7 @@ def test_hef_converges_to_the_muller_brown_saddles(saddle):
     assert result.energy == pytest.approx(expected_energy, abs=0.01)
 
 
-def test_hybrid_path_with_lanczos_matches_the_analytic_saddle():
+def test_hybrid_path_with_rayleigh_ritz_matches_the_analytic_saddle():
     curvatures = np.array([0.0, 0.3, 0.1, 1.0, 0.5, 2.0, 0.05, 0.7])
     objective = GaussiansInValley(curvatures)
     rng = np.random.default_rng(1)
@@ -146,11 +146,16 @@ def test_hef_ignores_declared_zero_modes():
     objective = FlatThirdAxis()
     # Far from the saddle both Hessian eigenvalues in (x, y) are positive,
     # so the lowest eigenvalue overall belongs to the flat axis.
-    result = hybrid_eigenvector_following(objective, np.array([0.45, 0.3, 5.0]), max_step=0.2)
-    assert result.converged
-    np.testing.assert_allclose(result.x[:2], 0.0, atol=1e-6)
-    assert result.x[2] == pytest.approx(5.0)
-    assert verify_stationary_point(objective, result.x, index=1) is not None
+    start = np.array([0.45, 0.3, 5.0])
+    for exact_max_params in (200, 0):  # exact and Rayleigh-Ritz paths
+        result = hybrid_eigenvector_following(
+            objective, start, max_step=0.2, rng=0, exact_max_params=exact_max_params
+        )
+        assert result.converged
+        np.testing.assert_allclose(result.x[:2], 0.0, atol=1e-6)
+        assert result.x[2] == pytest.approx(5.0)
+        assert result.eigenvalue == pytest.approx(-4 / E, rel=1e-4)
+        assert verify_stationary_point(objective, result.x, index=1) is not None
 
 
 # ------------------------------------------------------------------ pushoff
@@ -213,6 +218,12 @@ def test_connections_are_reproducible_for_a_seed():
     second = find_connections(objective, a, b, 7)
     assert len(first) == len(second) == 1
     np.testing.assert_array_equal(first[0].ts_x, second[0].ts_x)
+
+
+def test_coincident_minima_need_no_search():
+    objective = TwoGaussians()
+    a = _minimum(objective, [-1.0, 0.0]).x
+    assert find_connections(objective, a, a.copy(), 0) == []
 
 
 @pytest.mark.filterwarnings("error")
