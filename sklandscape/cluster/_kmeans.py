@@ -218,8 +218,6 @@ class LandscapeKMeans(
             sample_weight = _check_sample_weight(
                 sample_weight, X, dtype=np.float64, ensure_non_negative=True
             )
-            if not np.sum(sample_weight) > 0:
-                raise ValueError("sample_weight must not be all zeros.")
             objective, landscape, fingerprint = self._fit_landscape(X, None, sample_weight)
             self._objective = objective
             self._store_landscape(objective, landscape, fingerprint)

@@ -168,5 +168,5 @@ def test_negative_or_zero_sample_weight_rejected(iris):
     km = LandscapeKMeans(3, n_hops=2, n_chains=1, connect=False)
     with pytest.raises(ValueError, match="Negative values"):
         km.fit(iris, sample_weight=-np.ones(150))
-    with pytest.raises(ValueError, match="all zeros"):
+    with pytest.raises(ValueError, match="at least one non-zero"):
         km.fit(iris, sample_weight=np.zeros(150))
