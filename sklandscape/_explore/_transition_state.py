@@ -162,7 +162,7 @@ def _zero_mode_mask(eigenvalues, n_zero_modes):
     return mask
 
 
-def _hessian_vector_product(objective, x, grad, free, vector):
+def _hessian_vector_product(objective, x, free, vector):
     """Central-difference Hessian-vector product on the free coordinates.
 
     ``H v ~ (g(x + z v) - g(x - z v)) / (2 z)`` with
@@ -180,7 +180,7 @@ def _hessian_vector_product(objective, x, grad, free, vector):
     return ((g_plus - g_minus) / (2.0 * zeta))[free] * norm
 
 
-def _lowest_eigenpair_iterative(objective, x, grad, free, start):
+def _lowest_eigenpair_iterative(objective, x, free, start):
     """Lowest non-zero-mode Hessian eigenpair by Rayleigh-Ritz on Hessian-vector products.
 
     LOBPCG (Knyazev, SIAM J. Sci. Comput. 23, 517 (2001)) minimises the
@@ -205,7 +205,7 @@ def _lowest_eigenpair_iterative(objective, x, grad, free, start):
     def matvec(block):
         block = block.reshape(n_free, -1)
         return np.column_stack(
-            [_hessian_vector_product(objective, x, grad, free, column) for column in block.T]
+            [_hessian_vector_product(objective, x, free, column) for column in block.T]
         )
 
     operator = LinearOperator((n_free, n_free), matvec=matvec, matmat=matvec, dtype=float)
@@ -255,8 +255,9 @@ def hybrid_eigenvector_following(
     * beyond (hybrid path, Munro & Wales, Phys. Rev. B 59, 3969 (1999);
       Kumeda, Munro & Wales, Chem. Phys. Lett. 341, 185 (2001)): ``v_1``
       comes from Rayleigh-Ritz minimisation of the Rayleigh quotient (LOBPCG)
-      with finite-difference Hessian-vector products, and up to ``complement_steps`` L-BFGS steps
-      with backtracking minimise the energy orthogonal to ``v_1``.
+      with finite-difference Hessian-vector products, and up to
+      ``complement_steps`` L-BFGS steps with backtracking minimise the energy
+      orthogonal to ``v_1``.
 
     A trust radius bounds the step (the whole step on the exact path, the
     uphill step on the hybrid path): it grows by 1.5 when the gradient
@@ -310,7 +311,8 @@ def _hef_exact(objective, x, max_iterations, max_step):
     eigenvalue = np.nan
     converged = False
     iteration = 0
-    for iteration in range(1, max_iterations + 1):  # noqa: B007 (reported below)
+    while iteration < max_iterations:
+        iteration += 1
         free = free_mask(objective, x, grad)
         g_free = grad[free]
         h_free = hessian[np.ix_(free, free)]
@@ -363,12 +365,13 @@ def _hef_hybrid(objective, x, max_iterations, max_step, rng, complement_steps):
     eigenvalue = np.nan
     converged = False
     iteration = 0
-    for iteration in range(1, max_iterations + 1):  # noqa: B007 (reported below)
+    while iteration < max_iterations:
+        iteration += 1
         free = free_mask(objective, x, grad)
         n_block = 1 + objective.n_zero_modes
         if start is None or start.shape[0] != free.sum():
             start = rng.standard_normal((int(free.sum()), n_block))
-        eigenvalue, block = _lowest_eigenpair_iterative(objective, x, grad, free, start)
+        eigenvalue, block = _lowest_eigenpair_iterative(objective, x, free, start)
         if not np.isfinite(eigenvalue):
             break
         start = block
@@ -397,19 +400,18 @@ def _hef_hybrid(objective, x, max_iterations, max_step, rng, complement_steps):
             radius = min(1.5 * radius, max_radius)
         if accept:
             x, energy, grad = trial, trial_energy, trial_grad
-        x, energy, grad, spent = _minimize_orthogonal(
-            objective, x, energy, grad, v, max_step, complement_steps
+        x, energy, grad, spent = _capped_descent(
+            objective,
+            x,
+            energy,
+            grad,
+            max_step=max_step,
+            max_iterations=complement_steps,
+            orthogonal_to=v,
         )
         n_evaluations += spent
     return SaddleSearchResult(
         x, energy, grad, eigenvalue, converged, iteration, n_evaluations, None
-    )
-
-
-def _minimize_orthogonal(objective, x, energy, grad, v, max_step, n_steps):
-    """At most ``n_steps`` steps of :func:`_capped_descent` orthogonal to ``v``."""
-    return _capped_descent(
-        objective, x, energy, grad, max_step=max_step, max_iterations=n_steps, orthogonal_to=v
     )
 
 
