@@ -115,7 +115,7 @@ class MullerBrown(_AnalyticSurface):
     y_centre = np.array([0.0, 0.5, 1.5, 1.0])
 
     _temperature = 10.0
-    _step_size = 0.4
+    _step_size = 1.2
 
     def __init__(self, bounds=((-1.5, 1.2), (-0.5, 2.0))):
         super().__init__(2, bounds=bounds)
@@ -157,7 +157,7 @@ class TwoGaussians(_AnalyticSurface):
     """
 
     _temperature = 0.2
-    _step_size = 0.6
+    _step_size = 1.5
 
     def __init__(self, bounds=((-2.5, 2.5), (-2.5, 2.5))):
         super().__init__(2, bounds=bounds)
@@ -201,7 +201,7 @@ class DoubleWell1D(_AnalyticSurface):
     """
 
     _temperature = 0.5
-    _step_size = 0.8
+    _step_size = 1.5
 
     def __init__(self, barrier=1.0, tilt=0.0, bounds=((-2.0, 2.0),)):
         super().__init__(1, bounds=bounds)
@@ -248,7 +248,7 @@ class SeparableEggCrate(_AnalyticSurface):
     """
 
     _temperature = 1.0
-    _step_size = 0.8
+    _step_size = 1.2
 
     def __init__(self, n_wells=7, curvature=0.1, tilt=0.05):
         if int(n_wells) != n_wells or n_wells < 1:

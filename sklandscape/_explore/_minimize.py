@@ -11,7 +11,6 @@ import math
 from dataclasses import dataclass
 
 import numpy as np
-from scipy.optimize import minimize
 from threadpoolctl import ThreadpoolController
 
 __all__ = [
@@ -32,8 +31,14 @@ __all__ = [
 VERIFY_GTOL_FACTOR = 10.0
 #: Eigenvalues with ``|lambda| <= ZERO_EIGENVALUE_RTOL * max(1, max|lambda|)`` count as zero.
 ZERO_EIGENVALUE_RTOL = 1e-7
-#: Newton polishing steps tried when L-BFGS-B stops just short of ``gtol``.
+#: Newton polishing steps tried when L-BFGS stops just short of ``gtol``.
 MAX_NEWTON_STEPS = 5
+#: Steps (s, y) kept by the limited-memory BFGS update.
+LBFGS_MEMORY = 10
+#: Step halvings tried before the L-BFGS memory is reset (or, without memory, it stops).
+LBFGS_MAX_HALVINGS = 30
+#: Energy rise accepted by the Armijo test, relative to max(1, |E|): rounding only.
+LBFGS_ENERGY_RISE = 1e-14
 
 
 _BLAS_CONTROLLER = None
@@ -42,8 +47,9 @@ _BLAS_CONTROLLER = None
 def single_threaded_blas():
     """Context manager limiting BLAS to one thread (about 10 microseconds to enter).
 
-    L-BFGS-B calls BLAS on arrays of the size of its memory; a multi-threaded
-    BLAS made each call up to ~70 times slower on a busy two-core machine. The
+    Local minimisation calls BLAS/LAPACK on tiny arrays (Hessian spectra,
+    quasi-Newton updates); a multi-threaded BLAS made scipy's L-BFGS-B up to
+    ~70 times slower on a busy two-core machine. The
     :class:`threadpoolctl.ThreadpoolController` is created once per process
     (``threadpool_limits`` would rescan the loaded libraries at every call,
     about 2 ms).
@@ -159,13 +165,31 @@ def projected_gradient(objective, x, grad):
     return np.where(free_mask(objective, x, grad), grad, 0.0)
 
 
-def local_minimize(objective, x0, *, maxiter=10_000):
-    """Minimise ``objective`` from ``x0`` with L-BFGS-B to ``objective.gtol``.
+def local_minimize(objective, x0, *, maxiter=10_000, max_step=None):
+    """Minimise ``objective`` from ``x0`` to ``objective.gtol`` by step-limited L-BFGS.
 
-    L-BFGS-B runs with ``ftol=0`` so that it stops on the projected-gradient
-    test alone, and with BLAS limited to one thread (:func:`single_threaded_blas`).
-    If it stalls just above the tolerance (line-search failure near machine
-    precision), a few Newton steps in the free subspace polish the result.
+    A projected limited-memory BFGS (Nocedal, Math. Comp. 35, 773, 1980) in
+    the style of GMIN/OPTIM: the quasi-Newton direction ``d = -H g`` (two-loop
+    recursion over the last :data:`LBFGS_MEMORY` steps, computed in the free
+    subspace of :func:`free_mask`) is scaled down to at most ``max_step``,
+    the step ``x + d`` is clipped into the bounds, and halved until the
+    energy satisfies the Armijo condition ``E(x') <= E(x) + 1e-4 g.(x' - x)``.
+    The step limit keeps the minimiser in the basin of attraction of ``x0``
+    (an unrestricted line search may leap over a ridge into a lower basin),
+    which basin-hopping and transition-state pushoffs both rely on. It stops
+    when the projected gradient max-norm is below ``objective.gtol``; if it
+    stalls just above (rounding near machine precision), a few Newton steps
+    in the free subspace polish the result. BLAS runs on one thread
+    (:func:`single_threaded_blas`).
+
+    Parameters
+    ----------
+    objective : Objective
+    x0 : ndarray of shape (n_params,)
+    maxiter : int, default=10000
+        Most L-BFGS iterations.
+    max_step : float, default=None
+        Longest step; ``None`` takes ``objective.max_quench_step()``.
 
     Returns
     -------
@@ -177,11 +201,13 @@ def local_minimize(objective, x0, *, maxiter=10_000):
         When the energy or gradient becomes NaN/inf along the way; the caller
         rejects the step.
     """
+    if max_step is None:
+        max_step = objective.max_quench_step()
     with single_threaded_blas():
-        return _local_minimize(objective, x0, maxiter)
+        return _local_minimize(objective, x0, maxiter, float(max_step))
 
 
-def _local_minimize(objective, x0, maxiter):
+def _local_minimize(objective, x0, maxiter, max_step):
     n_evaluations = 0
 
     def fun(x):
@@ -189,23 +215,84 @@ def _local_minimize(objective, x0, maxiter):
         n_evaluations += 1
         return _checked_value_and_grad(objective, x)
 
-    bounds = None if objective.bounds is None else [tuple(b) for b in objective.bounds]
-    result = minimize(
-        fun,
-        np.asarray(x0, dtype=float),
-        jac=True,
-        method="L-BFGS-B",
-        bounds=bounds,
-        options={"gtol": objective.gtol, "ftol": 0.0, "maxiter": maxiter, "maxcor": 20},
-    )
-    x = np.asarray(result.x, dtype=float)
-    energy, grad = fun(x)
-    message = str(result.message)
+    x, energy, grad, message = _step_limited_lbfgs(objective, x0, fun, maxiter, max_step)
     tolerance = objective.gtol * VERIFY_GTOL_FACTOR
     if np.max(np.abs(projected_gradient(objective, x, grad))) > tolerance:
         x, energy, grad = _newton_polish(objective, x, energy, grad, fun)
     converged = bool(np.max(np.abs(projected_gradient(objective, x, grad))) <= tolerance)
     return MinimizeResult(x, float(energy), grad, converged, n_evaluations, message)
+
+
+def _two_loop_direction(gradient, steps, differences, inverse_curvatures, scale):
+    """``-H g`` of the L-BFGS inverse-Hessian approximation (two-loop recursion)."""
+    q = gradient.copy()
+    alphas = []
+    for s, y, rho in zip(
+        reversed(steps), reversed(differences), reversed(inverse_curvatures), strict=True
+    ):
+        alpha = rho * (s @ q)
+        q -= alpha * y
+        alphas.append(alpha)
+    r = scale * q
+    for s, y, rho, alpha in zip(
+        steps, differences, inverse_curvatures, reversed(alphas), strict=True
+    ):
+        r += (alpha - rho * (y @ r)) * s
+    return -r
+
+
+def _step_limited_lbfgs(objective, x0, fun, maxiter, max_step):
+    """The iterations of :func:`local_minimize`; returns ``(x, energy, grad, message)``."""
+    bounded = objective.bounds is not None
+    low, high = objective._finite_bounds()
+    x = np.asarray(x0, dtype=float)
+    if bounded:
+        x = np.clip(x, low, high)
+    energy, grad = fun(x)
+    steps, differences, inverse_curvatures = [], [], []
+    for _ in range(maxiter):
+        free = free_mask(objective, x, grad) if bounded else None
+        gradient = grad if free is None else np.where(free, grad, 0.0)
+        gradient_norm = math.sqrt(gradient @ gradient)
+        if np.max(np.abs(gradient)) <= objective.gtol:
+            return x, energy, grad, "projected gradient below gtol"
+        if steps:
+            scale = (steps[-1] @ differences[-1]) / (differences[-1] @ differences[-1])
+            direction = _two_loop_direction(
+                gradient, steps, differences, inverse_curvatures, scale
+            )
+            if free is not None:
+                direction[~free] = 0.0
+        if not steps or direction @ gradient >= 0:  # first step, or memory gone bad
+            steps.clear(), differences.clear(), inverse_curvatures.clear()
+            direction = -gradient * min(1.0, max_step / gradient_norm)
+        length = math.sqrt(direction @ direction)
+        if length > max_step:
+            direction *= max_step / length
+        allowed_rise = LBFGS_ENERGY_RISE * max(1.0, abs(energy))
+        for _ in range(LBFGS_MAX_HALVINGS):
+            trial = x + direction
+            if bounded:
+                trial = np.clip(trial, low, high)
+            trial_energy, trial_grad = fun(trial)
+            if trial_energy <= energy + 1e-4 * (grad @ (trial - x)) + allowed_rise:
+                break
+            direction *= 0.5
+        else:
+            if not steps:
+                return x, energy, grad, "no decrease along the steepest-descent direction"
+            steps.clear(), differences.clear(), inverse_curvatures.clear()
+            continue
+        step, difference = trial - x, trial_grad - grad
+        curvature = step @ difference
+        if curvature > 1e-10 * math.sqrt((step @ step) * (difference @ difference)):
+            steps.append(step)
+            differences.append(difference)
+            inverse_curvatures.append(1.0 / curvature)
+            if len(steps) > LBFGS_MEMORY:
+                del steps[0], differences[0], inverse_curvatures[0]
+        x, energy, grad = trial, trial_energy, trial_grad
+    return x, energy, grad, "maxiter reached"
 
 
 def _newton_polish(objective, x, energy, grad, fun):

@@ -15,18 +15,36 @@ from sklandscape._explore._minimize import (
     verify_stationary_point,
 )
 from sklandscape._explore._objective import FunctionObjective, Objective
-from sklandscape.surfaces import TwoGaussians
+from sklandscape.surfaces import SeparableEggCrate, TwoGaussians
 
 
 def test_rosenbrock_minimum_is_found_and_verified():
-    objective = FunctionObjective(rosen, 4, jac=rosen_der, hess=rosen_hess)
-    result = local_minimize(objective, np.array([-1.2, 1.0, -0.5, 0.8]))
+    """The classic start (-1.2, 1) of the 2-d Rosenbrock function; its only minimum is (1, 1)."""
+    objective = FunctionObjective(rosen, 2, jac=rosen_der, hess=rosen_hess)
+    result = local_minimize(objective, np.array([-1.2, 1.0]))
     assert result.converged
-    np.testing.assert_allclose(result.x, np.ones(4), atol=1e-5)
-    minimum = minimize_and_verify(objective, np.array([-1.2, 1.0, -0.5, 0.8]))
-    expected = np.sum(np.log(np.linalg.eigvalsh(rosen_hess(np.ones(4)))))
+    np.testing.assert_allclose(result.x, np.ones(2), atol=1e-5)
+    minimum = minimize_and_verify(objective, np.array([-1.2, 1.0]))
+    expected = np.sum(np.log(np.linalg.eigvalsh(rosen_hess(np.ones(2)))))
     assert minimum.stationary_point.log_hessian_product == pytest.approx(expected, rel=1e-6)
     assert minimum.stationary_point.index == 0
+
+
+def test_quench_stays_in_the_basin_of_its_start():
+    """Egg crate: basins are the grid cells between the maxima of g (separable gradient flow)."""
+    surface = SeparableEggCrate()
+    wells = np.arange(7) - 3.0
+    rng = np.random.default_rng(0)
+    starts = rng.uniform(*surface.bounds[0], size=(200, 2))
+    # keep starts well inside a cell: the ridges of g lie within 0.02 of the half-integers
+    starts = starts[np.all(np.abs(starts - np.round(starts)) < 0.45, axis=1)]
+    for start in starts:
+        end = local_minimize(surface, start).x
+        np.testing.assert_array_equal(
+            wells[np.abs(wells[:, None] - end).argmin(0)], np.round(start)
+        )
+    unlimited = [local_minimize(surface, s, max_step=np.inf).x for s in starts]
+    assert any(np.any(np.round(e) != np.round(s)) for e, s in zip(unlimited, starts, strict=True))
 
 
 def test_newton_polish_reaches_tolerance_on_an_ill_conditioned_quadratic():
