@@ -45,10 +45,12 @@ from ._minimize import NonFiniteEnergyError
 __all__ = [
     "BandResult",
     "BandTop",
+    "DNEBComponents",
     "LBFGSMemory",
     "band_maxima",
     "band_top",
     "band_tangents",
+    "default_spring_constant",
     "dneb_components",
     "dneb_gradient",
     "interpolate_band",
@@ -406,11 +408,6 @@ class BandResult:
     converged: bool
     n_iterations: int
     n_evaluations: int
-
-    @property
-    def spacing(self):
-        """Mean distance between adjacent images."""
-        return float(np.mean(np.linalg.norm(np.diff(self.images, axis=0), axis=1)))
 
 
 def _evaluate(objective, points):

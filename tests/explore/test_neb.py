@@ -12,6 +12,7 @@ from sklandscape._explore._neb import (
     band_maxima,
     band_tangents,
     band_top,
+    default_spring_constant,
     dneb_components,
     interpolate_band,
     relax_band,
@@ -241,3 +242,13 @@ def test_band_top_is_the_polygon_maximum():
     # Brent finds the maximum to ~1e-8 at worst; sampling may miss up to ~1e-3.
     assert dense - 1e-8 <= top.energy <= dense + 1e-3
     assert top.energy >= band.energies.max()
+
+
+def test_default_spring_constant_is_the_curvature_along_the_band():
+    # E = x^T A x / 2 with A = diag(3, 1): along e1 the gradient changes by
+    # 3 per unit length, so k = 3; on a flat surface k falls back to 1.
+    hessian = np.diag([3.0, 1.0])
+    images = np.column_stack([np.linspace(-1, 1, 7), np.full(7, 0.5)])
+    gradients = images @ hessian
+    assert default_spring_constant(images, gradients) == pytest.approx(3.0)
+    assert default_spring_constant(images, np.zeros_like(images)) == 1.0
