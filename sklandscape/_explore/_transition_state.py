@@ -291,6 +291,20 @@ def hybrid_eigenvector_following(
     ------
     NonFiniteEnergyError
         When the search reaches a non-finite energy or gradient.
+
+    Examples
+    --------
+    The two-Gaussian surface has its saddle at the origin, with Hessian
+    eigenvalues ``-4/e`` and ``4/e``:
+
+    >>> import numpy as np
+    >>> from sklandscape.surfaces import TwoGaussians
+    >>> from sklandscape._explore._transition_state import hybrid_eigenvector_following
+    >>> result = hybrid_eigenvector_following(TwoGaussians(), [0.3, -0.2], max_step=0.2)
+    >>> result.converged, bool(np.allclose(result.x, 0, atol=1e-8))
+    (True, True)
+    >>> round(result.eigenvalue * np.e, 6)
+    -4.0
     """
     x = objective.project_into_bounds(np.array(x0, dtype=float, copy=True))
     if max_step is None:
