@@ -91,7 +91,7 @@ class LandscapeMLPClassifier(LandscapeMixin, ClassifierMixin, BaseEstimator):
     loss_ : float
         Energy (regularised mean cross-entropy) of the fitted minimum.
     n_features_in_ : int
-    feature_names_in_ : ndarray of shape (n_features_in_,)
+    feature_names_in_ : ndarray of shape (`n_features_in_`,)
         Defined when ``X`` has string feature names.
     n_layers_ : int
         Number of layers, inputs and outputs included.

@@ -18,8 +18,11 @@ row of :math:`\tilde W_l` is the intercept). The Hessian of
 
 Every sum over samples is one matrix product, so the whole Hessian costs a few
 dense products of size ``n_samples x n_params``: several times faster than the
-general R-operator pass for the small networks explored here.
+general R-operator pass for the small networks explored here. The Jacobian
+columns are built directly in the parameter layout, so no permutation follows.
 """
+
+from functools import lru_cache
 
 import numpy as np
 
@@ -48,75 +51,76 @@ def one_hidden_layer_hessian(objective, state):
     coef_out = state["coefs"][1]
     weights = objective.sample_weight
     n_samples = weights.size
-    ones = np.ones((n_samples, 1))
-    inputs = np.hstack([activations[0], ones])  # (n, d + 1)
-    hidden = np.hstack([activations[1], ones])  # (n, h + 1)
-    n_in1, n_hid1 = n_inputs + 1, n_hidden + 1
+    inputs = np.hstack([activations[0], np.ones((n_samples, 1))])  # X~ = [X, 1]
+    n_in1 = n_inputs + 1
+    incoming, outgoing, n_coefs = _layout_indices(n_inputs, n_hidden, n_outputs)
 
-    # Jacobian of the logits, J[i, k, :] over the augmented parameters [W~1, W~2].
-    jacobian_in = (
-        coef_out.T[None, :, None, :] * first[:, None, None, :] * inputs[:, None, :, None]
-    ).reshape(n_samples, n_outputs, n_in1 * n_hidden)
-    jacobian_out = (hidden[:, None, :, None] * np.eye(n_outputs)[None, :, None, :]).reshape(
-        n_samples, n_outputs, n_hid1 * n_outputs
+    # Jacobian of the logits, J[i, k, :], columns in the layout order W1, W2, b1, b2.
+    unit_gain = coef_out.T[None, :, :] * first[:, None, :]  # W2[j, k] f'_ij, (n, K, h)
+    eye = np.eye(n_outputs)
+    jacobian = np.concatenate(
+        [
+            (inputs[:, None, :-1, None] * unit_gain[:, :, None, :]).reshape(
+                n_samples, n_outputs, -1
+            ),
+            (activations[1][:, None, :, None] * eye[None, :, None, :]).reshape(
+                n_samples, n_outputs, -1
+            ),
+            unit_gain,
+            np.broadcast_to(eye, (n_samples, n_outputs, n_outputs)),
+        ],
+        axis=2,
     )
-    jacobian = np.concatenate([jacobian_in, jacobian_out], axis=2)
-    n_aug = jacobian.shape[2]
+    n_params = jacobian.shape[2]
 
     # Gauss-Newton term J^T S J.
     if objective.output == "softmax":
         scaled = jacobian * np.sqrt(weights[:, None] * proba)[:, :, None]
-        hessian = scaled.reshape(-1, n_aug).T @ scaled.reshape(-1, n_aug)
-        mean_row = np.einsum("ik,ikp->ip", proba, jacobian) * np.sqrt(weights)[:, None]
+        flat = scaled.reshape(-1, n_params)
+        hessian = flat.T @ flat
+        mean_row = np.matmul(proba[:, None, :], jacobian)[:, 0, :] * np.sqrt(weights)[:, None]
         hessian -= mean_row.T @ mean_row
     else:
         curvature = weights[:, None] * proba * (1.0 - proba)
-        scaled = jacobian * np.sqrt(curvature)[:, :, None]
-        hessian = scaled.reshape(-1, n_aug).T @ scaled.reshape(-1, n_aug)
+        flat = (jacobian * np.sqrt(curvature)[:, :, None]).reshape(-1, n_params)
+        hessian = flat.T @ flat
 
     # Curvature of the network: within each unit's incoming weights ...
     unit_curvature = (delta @ coef_out.T) * second  # (n, h)
     pairs = (inputs[:, :, None] * inputs[:, None, :]).reshape(n_samples, n_in1 * n_in1)
     within = (pairs.T @ unit_curvature).reshape(n_in1, n_in1, n_hidden)
-    incoming = np.arange(n_in1)[:, None] * n_hidden + np.arange(n_hidden)[None, :]  # (d+1, h)
-    rows = incoming[:, None, :]
-    cols = incoming[None, :, :]
-    hessian[rows, cols] += within
+    hessian[incoming[:, None, :], incoming[None, :, :]] += within
     # ... and between a unit's incoming weights and its outgoing weights.
     between = (inputs.T @ (first[:, :, None] * delta[:, None, :]).reshape(n_samples, -1)).reshape(
         n_in1, n_hidden, n_outputs
     )
-    outgoing = n_in1 * n_hidden + np.arange(n_hidden)[:, None] * n_outputs + np.arange(n_outputs)
     rows = np.broadcast_to(incoming[:, :, None], between.shape)
     cols = np.broadcast_to(outgoing[None, :, :], between.shape)
     hessian[rows, cols] += between
     hessian[cols, rows] += between
 
-    # L2 penalty on the weights, then the augmented order -> scikit-learn's layout.
-    order = _augmented_order(n_inputs, n_hidden, n_outputs)
-    penalised = np.flatnonzero(order < objective._n_coefs)
-    hessian[penalised, penalised] += objective.alpha
-    inverse = np.empty_like(order)
-    inverse[order] = np.arange(order.size)
-    return hessian[np.ix_(inverse, inverse)]
+    # L2 penalty on the weights.
+    diagonal = np.arange(n_coefs)
+    hessian[diagonal, diagonal] += objective.alpha
+    return hessian
 
 
-def _augmented_order(n_inputs, n_hidden, n_outputs):
-    """Layout index of each augmented parameter ``[W~1.ravel(), W~2.ravel()]``.
+@lru_cache(maxsize=32)
+def _layout_indices(n_inputs, n_hidden, n_outputs):
+    """Layout positions of the augmented weights (scikit-learn's ``_pack``: W1, W2, b1, b2).
 
-    Layout (scikit-learn's ``_pack``): ``W1 (d, h), W2 (h, K), b1 (h), b2 (K)``.
+    Returns
+    -------
+    incoming : ndarray of shape (n_inputs + 1, n_hidden)
+        Position of ``W~1[m, j]`` (row ``n_inputs``: the hidden intercepts).
+    outgoing : ndarray of shape (n_hidden, n_outputs)
+        Position of ``W2[j, c]``.
+    n_coefs : int
+        Number of weights (the penalised parameters come first).
     """
     n_w1, n_w2 = n_inputs * n_hidden, n_hidden * n_outputs
-    w1 = np.vstack(
-        [
-            np.arange(n_w1).reshape(n_inputs, n_hidden),
-            n_w1 + n_w2 + np.arange(n_hidden)[None, :],
-        ]
+    incoming = np.vstack(
+        [np.arange(n_w1).reshape(n_inputs, n_hidden), n_w1 + n_w2 + np.arange(n_hidden)[None]]
     )
-    w2 = np.vstack(
-        [
-            n_w1 + np.arange(n_w2).reshape(n_hidden, n_outputs),
-            n_w1 + n_w2 + n_hidden + np.arange(n_outputs)[None, :],
-        ]
-    )
-    return np.concatenate([w1.ravel(), w2.ravel()])
+    outgoing = n_w1 + np.arange(n_w2).reshape(n_hidden, n_outputs)
+    return incoming, outgoing, n_w1 + n_w2

@@ -271,6 +271,17 @@ class MLPObjective(Objective):
         )
         return products[0] if single else products
 
+    def zero_mode_basis(self):
+        """Orthonormal rows spanning the exact zero modes (``n_zero_modes`` rows).
+
+        Softmax output: the uniform shift of the output intercepts,
+        ``(0, ..., 0, 1, ..., 1) / sqrt(n_outputs)``; none for a logistic output.
+        """
+        basis = np.zeros((self.n_zero_modes, self.n_params))
+        if self.n_zero_modes:
+            basis[0, self._intercept_slices[-1]] = 1.0 / np.sqrt(self.layer_units[-1])
+        return basis
+
     # ---------------------------------------------------------- symmetry
     def canonical(self, x):
         """Canonical representative under hidden-unit sign flips and permutations.

@@ -5,6 +5,7 @@ minima are too soft for quasi-Newton convergence alone to pin them down.
 """
 
 import numpy as np
+from scipy.linalg import cho_factor, cho_solve
 from scipy.optimize import minimize
 
 from .._explore._minimize import MinimizeResult, NonFiniteEnergyError
@@ -12,7 +13,7 @@ from .._explore._minimize import MinimizeResult, NonFiniteEnergyError
 __all__ = ["newton_polished_minimize"]
 
 #: Gradient max-norm at which L-BFGS-B hands over to Newton the first time.
-LBFGS_GTOL = 1e-5
+LBFGS_GTOL = 1e-4
 #: Gradient max-norm a converged minimum reaches.
 NEWTON_GTOL = 1e-10
 #: Newton iterations per hand-over.
@@ -29,12 +30,10 @@ def newton_polished_minimize(objective, x0, *, maxiter=10_000):
     """Minimise ``objective`` (unbounded) from ``x0`` to a gradient max-norm of ``NEWTON_GTOL``.
 
     Rounds of L-BFGS-B (to ``LBFGS_GTOL``, then ten times tighter each round
-    down to ``NEWTON_GTOL``) each followed by damped Newton iterations
-    ``dx = -sum_k (v_k . g / lambda_k) v_k`` over the Hessian eigenpairs with
-    ``lambda_k > ZERO_EIGENVALUE_RTOL * max|lambda|`` (zero modes, such as a
-    softmax shift, are left alone), with Armijo backtracking on the energy.
-    Newton stops at negative curvature (the point is not yet in a minimum's
-    quadratic region) or when the energy stops decreasing.
+    down to ``NEWTON_GTOL``) each followed by damped Newton iterations (see
+    :func:`_newton_step`: exact zero modes such as a softmax shift are left
+    alone, negative curvature is turned into positive), with Armijo
+    backtracking on the energy, until the energy stops decreasing.
 
     Parameters
     ----------
@@ -89,17 +88,12 @@ def newton_polished_minimize(objective, x0, *, maxiter=10_000):
 
 
 def _newton(objective, x, energy, grad, fun):
-    """Damped Newton iterations in the space of the non-zero Hessian eigenvalues."""
+    """Damped Newton iterations, the exact zero modes deflated."""
+    zero_modes = _zero_mode_basis(objective)
     for _ in range(MAX_NEWTON_STEPS):
         if np.max(np.abs(grad)) <= NEWTON_GTOL:
             break
-        eigenvalues, vectors = np.linalg.eigh(objective.hessian(x))
-        zero_tol = ZERO_EIGENVALUE_RTOL * max(1.0, float(np.max(np.abs(eigenvalues))))
-        nonzero = np.abs(eigenvalues) > zero_tol
-        if np.any(eigenvalues[nonzero] < 0):
-            break
-        kept = vectors[:, nonzero]
-        step = -kept @ ((kept.T @ grad) / eigenvalues[nonzero])
+        step = _newton_step(objective.hessian(x), grad, zero_modes)
         slope = float(grad @ step)
         fraction = 1.0
         while fraction >= MIN_STEP_FRACTION:
@@ -114,6 +108,38 @@ def _newton(objective, x, energy, grad, fun):
             break
         x, energy, grad = trial, trial_energy, trial_grad
     return x, energy, grad
+
+
+def _zero_mode_basis(objective):
+    """Orthonormal rows spanning the objective's exact zero modes, or ``None`` if unknown."""
+    if objective.n_zero_modes == 0:
+        return np.empty((0, objective.n_params))
+    basis = getattr(objective, "zero_mode_basis", None)
+    return None if basis is None else basis()
+
+
+def _newton_step(hessian, grad, zero_modes):
+    """Newton step ``-H^-1 g`` away from the zero modes; ``|lambda|`` where H is indefinite.
+
+    With the zero modes known (rows of ``zero_modes``), ``H + c Z^T Z`` (``c``
+    the largest diagonal entry) is positive definite near a minimum, and a
+    Cholesky solve gives the step; since ``g`` has no zero-mode component
+    neither has the step. Otherwise (zero modes unknown, or ``H`` indefinite:
+    the point is not yet in a minimum's quadratic region) the step uses the
+    eigen-decomposition with every eigenvalue replaced by its absolute value
+    and the (near-)zero ones dropped, a descent direction in all cases.
+    """
+    if zero_modes is not None:
+        shift = max(1.0, float(np.max(np.abs(np.diag(hessian)))))
+        try:
+            factor = cho_factor(hessian + shift * zero_modes.T @ zero_modes)
+            return -cho_solve(factor, grad)
+        except np.linalg.LinAlgError:
+            pass
+    eigenvalues, vectors = np.linalg.eigh(hessian)
+    zero_tol = ZERO_EIGENVALUE_RTOL * max(1.0, float(np.max(np.abs(eigenvalues))))
+    kept = np.abs(eigenvalues) > zero_tol
+    return -vectors[:, kept] @ ((vectors[:, kept].T @ grad) / np.abs(eigenvalues[kept]))
 
 
 def _rounding_tie(energy, trial_energy, grad, trial_grad):
