@@ -109,7 +109,7 @@ class LandscapeGPRegressor(LandscapeMixin, MultiOutputMixin, RegressorMixin, Bas
         Basin-hopping steps taken.
     n_features_in_ : int
         Number of features seen in fit (vector inputs).
-    feature_names_in_ : ndarray of shape (n_features_in_,)
+    feature_names_in_ : ndarray of shape (`n_features_in_`,)
         Names of features seen in fit, when X has string column names.
 
     See Also
