@@ -409,3 +409,33 @@ def test_egg_crate_complete_landscape():
     ends = landscape.minima.x[states.minima]
     np.testing.assert_allclose(np.linalg.norm(ends[:, 0] - ends[:, 1], axis=1), 1.0, atol=0.05)
     assert_landscape_properties(surface, landscape)
+
+
+def test_warm_start_with_connect_keeps_and_adds_transition_states():
+    surface = MullerBrown()
+    minima_only = explore(surface, n_hops=30, n_chains=2, connect=False, random_state=0)
+    assert minima_only.n_transition_states == 0
+    connected = explore(surface, n_hops=2, n_chains=1, random_state=0, landscape=minima_only)
+    np.testing.assert_allclose(connected.transition_states.energy, [-72.25, -40.66], atol=5e-3)
+    again = explore(surface, n_hops=2, n_chains=1, random_state=0, landscape=connected)
+    assert again.n_minima == 3 and again.n_transition_states == 2
+    assert again.metadata["n_explore_runs"] == 3
+    assert again.metadata["n_hops_total"] == 60 + 2 + 2
+
+
+def test_nan_region_with_connect_does_not_crash():
+    """NaN beyond x = 1.5: bands and pushoffs that stray there are dropped, never fatal."""
+    surface = DoubleWell1D(tilt=0.2)
+
+    def fun(x):
+        if x[0] > 1.5:
+            return np.nan, np.array([np.nan])
+        return surface.value_and_grad(x)
+
+    landscape = explore(
+        fun, jac=True, bounds=[(-2, 2)], n_hops=20, n_chains=2, step_size=1.0, random_state=0
+    )
+    assert landscape.n_minima == 2 and landscape.n_transition_states == 1
+    assert landscape.metadata["n_nonfinite_rejected"] > 0
+    roots = np.sort(np.roots([4.0, 0.0, -4.0, 0.2]).real)
+    np.testing.assert_allclose(landscape.transition_states.x[0], [roots[1]], atol=1e-6)

@@ -158,3 +158,22 @@ def test_local_minimize_limits_blas_threads_while_it_runs():
 def test_a_saddle_start_is_not_a_minimum():
     """From the exact saddle the gradient is zero: the minimiser stops, verification refuses."""
     assert quench(TwoGaussians(), np.zeros(2)) == (None, "not_minimum")
+
+
+def test_no_step_is_longer_than_max_step():
+    visited = []
+
+    def fun(x):
+        visited.append(np.array(x))
+        return 0.5 * float(x @ x), np.array(x, dtype=float)
+
+    objective = FunctionObjective(fun, 3, jac=True)
+    result = local_minimize(objective, np.array([4.0, -3.0, 2.0]), max_step=0.25)
+    assert result.converged
+    np.testing.assert_allclose(result.x, 0.0, atol=1e-6)
+    steps = np.linalg.norm(np.diff(visited, axis=0), axis=1)
+    assert steps.max() <= 0.25 * (1 + 1e-12)
+    # the path is at least as long as the straight line, so it took many capped steps
+    assert len(visited) >= np.linalg.norm([4.0, -3.0, 2.0]) / 0.25
+    # the default cap is the objective's max_quench_step()
+    assert objective.max_quench_step() == pytest.approx(0.25 * objective.default_step_size())
