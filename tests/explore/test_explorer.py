@@ -105,12 +105,14 @@ def test_numerical_gradient_and_x0():
 
 @pytest.mark.parametrize("backend", ["threading", "loky"])
 def test_identical_for_any_n_jobs_and_backend(backend):
-    surface = SeparableEggCrate()
-    kwargs = dict(n_hops=15, n_chains=3, connect=False, random_state=7)
+    """Both stages (chains, then connections) dispatched to two workers."""
+    surface = MullerBrown()
+    kwargs = dict(n_hops=15, n_chains=3, random_state=7)
     serial = explore(surface, n_jobs=1, **kwargs)
     with parallel_config(backend=backend):
         parallel = explore(surface, n_jobs=2, **kwargs)
     assert_same_landscape(serial, parallel)
+    assert serial.n_transition_states == 2
 
 
 def test_random_state_reproducible_and_seeds_matter():
@@ -379,16 +381,6 @@ def test_double_well_barrier(tilt):
         landscape.minima.energy, np.sort(surface.energies(roots[[0, 2], None])), atol=1e-10
     )
     assert_landscape_properties(surface, landscape)
-
-
-def test_connect_identical_for_n_jobs_1_and_2():
-    surface = MullerBrown()
-    kwargs = dict(n_hops=10, n_chains=2, random_state=5)
-    serial = explore(surface, n_jobs=1, **kwargs)
-    with parallel_config(backend="threading"):
-        parallel = explore(surface, n_jobs=2, **kwargs)
-    assert_same_landscape(serial, parallel)
-    assert serial.n_transition_states == 2
 
 
 def test_egg_crate_complete_landscape():
