@@ -55,6 +55,9 @@ sphinx_gallery_conf = {
     "show_memory": False,
     "remove_config_comments": True,
     "matplotlib_animations": False,
+    "doc_module": ("sklandscape",),
+    "backreferences_dir": "generated/backreferences",
+    "reference_url": {"sklandscape": None},
 }
 
 # -- HTML ----------------------------------------------------------------------

@@ -1,7 +1,7 @@
 """
-======================================
+=====================================
 Exploring the landscape of a function
-======================================
+=====================================
 
 :func:`sklandscape.explore` maps the minima and the transition states of any
 function written with scipy.optimize conventions. Here the function is the

@@ -1,7 +1,7 @@
 """
-==========================================================
+===============================================================
 Two explanations of a noisy sine: a GP hyperparameter landscape
-==========================================================
+===============================================================
 
 The noisy-sine data of scikit-learn's example "Ability of Gaussian process
 regression (GPR) to estimate data noise-level" has two optima of the log

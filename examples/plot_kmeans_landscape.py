@@ -1,7 +1,7 @@
 """
-=========================================================
+===========================================================
 The K-means landscape of iris and its disconnectivity graph
-=========================================================
+===========================================================
 
 :class:`~sklandscape.LandscapeKMeans` is a drop-in :class:`~sklearn.cluster.KMeans`
 that keeps every local minimum of its cost it finds, and the transition states

@@ -1,7 +1,7 @@
 """
-===========================================================
+=============================================================
 Heat capacity of a neural-network landscape: C+ and C- minima
-===========================================================
+=============================================================
 
 :class:`~sklandscape.LandscapeMLPClassifier` explores the loss landscape of a
 small multilayer perceptron: the mean cross-entropy plus the L2 penalty, with
