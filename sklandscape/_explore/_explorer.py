@@ -34,7 +34,7 @@ from ._database import (
     TransitionStateRecord,
     minimum_record,
 )
-from ._minimize import single_threaded_blas
+from ._minimize import NonFiniteEnergyError, single_threaded_blas
 from ._objective import FunctionObjective, Objective
 
 __all__ = ["explore"]
@@ -175,6 +175,8 @@ def explore(
     step_size = _check_positive(
         objective.default_step_size() if step_size is None else step_size, "step_size"
     )
+    if not np.isfinite(step_size):
+        raise ValueError("step_size must be finite.")
 
     previous = dict(landscape.metadata) if landscape is not None else {}
     run_index = int(previous.get("n_explore_runs", 0))
@@ -187,7 +189,10 @@ def explore(
     if landscape is not None:
         _load_landscape(landscape, objective, minima, states)
     starts = _starting_points(objective, x0, n_chains, chain_rngs, minima)
-    objective.value_and_grad(starts[0])  # fail early, in this process, on a malformed fun
+    try:  # fail early, in this process, on a malformed fun (e.g. a gradient of wrong shape)
+        objective.value_and_grad(starts[0])
+    except NonFiniteEnergyError:
+        pass
 
     chains = run_chains(objective, starts, chain_rngs, n_hops, temperature, step_size, n_jobs)
     for chain in chains:
@@ -338,10 +343,8 @@ def _load_landscape(landscape, objective, minima, states):
             f"landscape has n_params={landscape.n_params}, the objective {objective.n_params}."
         )
     shapes = (landscape.minima.x.shape[1], landscape.transition_states.x.shape[1])
-    if (
-        landscape.n_minima
-        and shapes[0] != objective.n_params
-        or (landscape.n_transition_states and shapes[1] != objective.n_params)
+    if (landscape.n_minima and shapes[0] != objective.n_params) or (
+        landscape.n_transition_states and shapes[1] != objective.n_params
     ):
         raise ValueError("landscape has no coordinates to extend; it was not made by explore().")
     table = landscape.minima

@@ -234,6 +234,10 @@ def test_verbose_logs_progress(caplog):
         (dict(x0=[0.5], n_hops=2.5), TypeError, "n_hops"),
         (dict(x0=[0.5], temperature=-1.0), ValueError, "temperature"),
         (dict(x0=[0.5], step_size=0.0), ValueError, "step_size"),
+        (dict(x0=[0.5], step_size=np.inf), ValueError, "step_size"),
+        (dict(x0=[0.5], connect="yes"), TypeError, "connect"),
+        (dict(x0=[0.5], landscape="file.npz"), TypeError, "landscape"),
+        (dict(x0=[0.5], verbose=-1), ValueError, "verbose"),
         (dict(x0=[0.5], random_state="seed"), TypeError, "random_state"),
     ],
 )
@@ -431,3 +435,12 @@ def test_nan_region_with_connect_does_not_crash():
     assert landscape.metadata["n_nonfinite_rejected"] > 0
     roots = np.sort(np.roots([4.0, 0.0, -4.0, 0.2]).real)
     np.testing.assert_allclose(landscape.transition_states.x[0], [roots[1]], atol=1e-6)
+
+
+def test_warm_start_needs_a_landscape_of_the_same_objective():
+    without_coordinates = Landscape.from_arrays([0.0, 1.0], [2.0], [[0, 1]], n_params=2)
+    with pytest.raises(ValueError, match="no coordinates"):
+        explore(TwoGaussians(), connect=False, landscape=without_coordinates)
+    other_size = explore(DoubleWell1D(), n_hops=2, n_chains=1, connect=False, random_state=0)
+    with pytest.raises(ValueError, match="n_params"):
+        explore(TwoGaussians(), connect=False, landscape=other_size)
