@@ -26,6 +26,7 @@ differences of this analytic gradient, one-sided at a bound.
 
 import numpy as np
 from scipy.linalg import LinAlgError, cho_solve, cholesky
+from scipy.linalg.lapack import dpotri
 
 from .._explore._minimize import MinimizeResult, free_mask
 from .._explore._objective import Objective
@@ -108,6 +109,7 @@ class GaussianProcessObjective(Objective):
         K[np.diag_indices_from(K)] += self.alpha
         try:
             L = cholesky(K, lower=True, check_finite=False)
+            inverse = _inverse_from_cholesky(L)
         except LinAlgError:
             return failure
         weights = cho_solve((L, True), self.Y, check_finite=False)
@@ -116,9 +118,7 @@ class GaussianProcessObjective(Objective):
             + n_targets * np.sum(np.log(np.diag(L)))
             + 0.5 * n_samples * n_targets * np.log(2.0 * np.pi)
         )
-        inner = weights @ weights.T - n_targets * cho_solve(
-            (L, True), np.eye(n_samples), check_finite=False
-        )
+        inner = weights @ weights.T - n_targets * inverse
         gradient = -0.5 * (inner.reshape(-1) @ K_gradient.reshape(n_samples**2, -1))
         if not (np.isfinite(energy) and np.all(np.isfinite(gradient))):
             return failure
@@ -241,3 +241,14 @@ class GaussianProcessObjective(Objective):
         path.append(end_energy)
         descends = bool(np.all(np.diff(path) <= self.energy_tolerance(energy)))
         return (end_energy if descends else None), 1 + len(_DESCENT_CHECK_FRACTIONS)
+
+
+def _inverse_from_cholesky(L):
+    """``K^-1`` from the lower Cholesky factor ``L`` by LAPACK ``dpotri``.
+
+    About ``2 n^3 / 3`` flops, a third of solving ``K X = I`` with the factor.
+    """
+    inverse, info = dpotri(L, lower=1)
+    if info != 0:
+        raise LinAlgError(f"dpotri failed with info={info}.")
+    return np.tril(inverse) + np.tril(inverse, -1).T
