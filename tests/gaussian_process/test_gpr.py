@@ -298,3 +298,16 @@ def test_normalize_y_energies_are_scikit_learns_lml():
     np.testing.assert_allclose(
         unscaled.landscape_.minima.energy, model.landscape_.minima.energy, rtol=1e-8
     )
+
+
+def test_warm_start_extends_the_landscape():
+    X, y = noisy_sine()
+    model = LandscapeGPRegressor(
+        noisy_sine_kernel(), alpha=0.0, warm_start=True, n_hops=2, n_chains=1, connect=False
+    )
+    first = model.fit(X, y).landscape_
+    second = model.fit(X, y).landscape_
+    assert second.metadata["n_explore_runs"] == 2
+    assert second.metadata["n_hops_total"] == 2 * first.metadata["n_hops_total"]
+    for energy in first.minima.energy:
+        assert np.min(np.abs(second.minima.energy - energy)) < 1e-6
