@@ -246,7 +246,7 @@ class LandscapeKMeans(
         objective = self._objective
         self.cluster_centers_ = objective.centres(x).copy()
         self.labels_ = objective.assign(x)
-        self.inertia_ = objective.value(x) * float(np.sum(objective._weights))
+        self.inertia_ = objective.value(x) * objective.total_weight
 
     # ------------------------------------------------------------ inference
     def _nearest(self, X):

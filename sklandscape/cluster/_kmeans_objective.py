@@ -176,6 +176,11 @@ class KMeansObjective(Objective):
             self._total_weight
         )
 
+    @property
+    def total_weight(self):
+        """``W = sum_i w_i``: inertia is ``energy * W``."""
+        return self._total_weight
+
     def cluster_weights(self, x):
         """Total weight ``W_k`` of each cluster at ``x``."""
         labels = self.assign(x)
