@@ -51,7 +51,7 @@ def one_hidden_layer_hessian(objective, state):
     coef_out = state["coefs"][1]
     weights = objective.sample_weight
     n_samples = weights.size
-    inputs = np.hstack([activations[0], np.ones((n_samples, 1))])  # X~ = [X, 1]
+    inputs = objective.augmented_inputs  # X~ = [X, 1]
     n_in1 = n_inputs + 1
     incoming, outgoing, n_coefs = _layout_indices(n_inputs, n_hidden, n_outputs)
 
@@ -87,9 +87,8 @@ def one_hidden_layer_hessian(objective, state):
 
     # Curvature of the network: within each unit's incoming weights ...
     unit_curvature = (delta @ coef_out.T) * second  # (n, h)
-    pairs = (inputs[:, :, None] * inputs[:, None, :]).reshape(n_samples, n_in1 * n_in1)
-    within = (pairs.T @ unit_curvature).reshape(n_in1, n_in1, n_hidden)
-    hessian[incoming[:, None, :], incoming[None, :, :]] += within
+    within = np.matmul(inputs.T[None, :, :] * unit_curvature.T[:, None, :], inputs)  # (h, m, m')
+    hessian[incoming.T[:, :, None], incoming.T[:, None, :]] += within
     # ... and between a unit's incoming weights and its outgoing weights.
     between = (inputs.T @ (first[:, :, None] * delta[:, None, :]).reshape(n_samples, -1)).reshape(
         n_in1, n_hidden, n_outputs

@@ -148,6 +148,9 @@ class MLPObjective(Objective):
         self.X = X
         self.Y = Y
         self.sample_weight = _normalised_weights(sample_weight, X.shape[0])
+        self._weighted_targets = self.sample_weight[:, None] * Y
+        #: ``[X, 1]``: the inputs augmented with the constant of the first intercepts.
+        self.augmented_inputs = np.hstack([X, np.ones((X.shape[0], 1))])
         self.n_zero_modes = 1 if output == "softmax" else 0
         shapes = list(zip(self.layer_units[:-1], self.layer_units[1:], strict=True))
         self._coef_shapes = shapes
@@ -198,13 +201,12 @@ class MLPObjective(Objective):
     def value_and_grad(self, x):
         """Energy and its exact gradient by back propagation."""
         x = np.asarray(x, dtype=float)
-        coefs, _ = self.unpack(x)
-        activations = self.forward(x)
-        logits = activations[-1]
-        cross_entropy, proba = self._cross_entropy_and_proba(logits)
+        coefs, intercepts = self.unpack(x)
+        activations = forward_pass(self.X, coefs, intercepts, self.activation)
+        cross_entropy, proba = self._cross_entropy_and_proba(activations[-1])
         weights = x[: self._n_coefs]
         energy = cross_entropy + 0.5 * self.alpha * float(weights @ weights)
-        delta = self.sample_weight[:, None] * (proba - self.Y)
+        delta = self.sample_weight[:, None] * proba - self._weighted_targets
         grad = np.empty_like(x)
         for layer in range(len(coefs) - 1, -1, -1):
             grad[self._coef_slices[layer]] = (
@@ -409,12 +411,13 @@ class MLPObjective(Objective):
         """Weighted mean cross-entropy and output probabilities from the logits."""
         if self.output == "softmax":
             log_proba = _log_softmax(logits)
-            per_sample = -np.sum(self.Y * log_proba, axis=1)
+            cross_entropy = -np.vdot(self._weighted_targets, log_proba)
             proba = np.exp(log_proba)
         else:
-            per_sample = np.sum(np.logaddexp(0.0, logits) - self.Y * logits, axis=1)
+            cross_entropy = self.sample_weight @ np.logaddexp(0.0, logits).sum(axis=1)
+            cross_entropy -= np.vdot(self._weighted_targets, logits)
             proba = expit(logits)
-        return float(self.sample_weight @ per_sample), proba
+        return float(cross_entropy), proba
 
     def _backprop_state(self, x):
         """Forward activations, derivatives and back-propagated errors at ``x``."""
@@ -427,7 +430,7 @@ class MLPObjective(Objective):
             for a, d in zip(activations[1:-1], first[1:], strict=True)
         ]
         deltas = [None] * len(coefs)
-        delta = self.sample_weight[:, None] * (proba - self.Y)
+        delta = self.sample_weight[:, None] * proba - self._weighted_targets
         for layer in range(len(coefs) - 1, -1, -1):
             deltas[layer] = delta
             if layer > 0:
