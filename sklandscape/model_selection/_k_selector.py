@@ -1,0 +1,402 @@
+"""LandscapeKSelector: the number of K-means clusters read from whole solution landscapes."""
+
+import logging
+from numbers import Integral, Real
+
+import numpy as np
+from sklearn.base import BaseEstimator, ClusterMixin, _fit_context
+from sklearn.utils import check_random_state
+from sklearn.utils._param_validation import Interval, StrOptions
+from sklearn.utils.parallel import Parallel, delayed
+from sklearn.utils.validation import _check_sample_weight, check_is_fitted, validate_data
+
+from .._explore import explore
+from ..base import LandscapeMixin
+from ..cluster import LandscapeKMeans
+from ._k_criteria import CRITERIA, criterion_scores, landscape_features
+
+__all__ = ["LandscapeKSelector"]
+
+logger = logging.getLogger(__name__)
+
+_FEATURES = (
+    "energy",
+    "n_minima",
+    "n_transition_states",
+    "n_msb",
+    "temperature",
+    "occupation",
+    "entropy",
+    "funnel_occupation",
+    "frustration",
+    "gap",
+    "barrier",
+)
+#: Features also reported for K + 1 (``<name>_next``), which the difference criteria use.
+_NEXT = ("energy", "occupation", "entropy", "funnel_occupation")
+_EXPLORATION = {
+    key: value
+    for key, value in LandscapeMixin._landscape_parameter_constraints.items()
+    if key != "warm_start"
+}
+
+
+class LandscapeKSelector(ClusterMixin, BaseEstimator):
+    r"""Choose the number of K-means clusters from the landscape of solutions at each K.
+
+    For every K of ``k_range`` a :class:`~sklandscape.LandscapeKMeans` landscape
+    is explored (basin-hopping, then a capped transition-state search), and K
+    is scored from the whole landscape rather than from one solution: how
+    many near-equivalent partitions compete with the best one, whether the
+    best one sits at the bottom of a single funnel, how frustrated the
+    landscape is, and the global-minimum cost curve (Dicks & Wales, J. Chem.
+    Phys. 156, 054109 (2022); Wu, Dicks & Wales, arXiv:2305.17279 (2023):
+    the landscape is single-funnelled at the appropriate K and loses that
+    structure as K deviates).
+
+    The default criterion, ``"landscape"``, scores K by
+
+    .. math::
+
+        s(K) = \underbrace{S_{K+1} - S_K}_{\text{entropy rise}}
+        + \underbrace{\ln E_g(K-1) - 2 \ln E_g(K) + \ln E_g(K+1)}_{\text{cost-curve elbow}},
+
+    where ``E_g(K)`` is the global-minimum cost and
+    ``S_K = -sum_a p_a ln p_a`` the entropy of the Boltzmann distribution
+    ``p_a ∝ exp(-E_a / T_K)`` over the minima (partitions) at
+    ``T_K = temperature_scale * E_g(K) / n_samples`` (the cost of one typical
+    sample). At the appropriate K the best partition is unique (``S_K ≈ 0``);
+    one cluster more can split any cluster in many near-equivalent ways
+    (``S_{K+1}`` large); below it the cluster added at K pays off more than
+    the next (the elbow). See :mod:`sklandscape.model_selection._k_criteria`
+    for the other criteria (``"entropy"``, ``"cost"``, ``"occupation"``,
+    ``"funnel"``, ``"frustration"``, ``"msb"``, ``"gap"``) and every formula.
+
+    Criteria comparing K with K - 1 or K + 1 need those landscapes too: they
+    are explored as well (``K - 1 >= 2``, ``K + 1 <= n_samples - 1``; the
+    one-cluster cost is the total variance), appear in ``landscapes_`` but are
+    not candidates.
+
+    Parameters
+    ----------
+    k_range : array-like of int, default=range(2, 11)
+        Candidate numbers of clusters, each in ``[2, n_samples - 1]``.
+    criterion : str or callable, default="landscape"
+        A name from the list above, or ``criterion(results) -> scores``
+        taking the dict :attr:`results_` (without the score columns) and
+        returning one score per K (higher is better).
+    temperature_scale : float, default=1.0
+        ``tau`` in the reference temperature ``T_K = tau * E_g(K) / n_samples``.
+    n_hops : int, default=20
+        Basin-hopping steps per chain and K.
+    n_chains : int, default=4
+        Basin-hopping chains per K.
+    temperature : float or "auto", default="auto"
+        Metropolis temperature of the chains (see
+        :class:`~sklandscape.LandscapeKMeans`).
+    step_size : float or "auto", default="auto"
+        Basin-hopping displacement (see :class:`~sklandscape.LandscapeKMeans`).
+    connect : bool, default=True
+        Search transition states (needed by ``"funnel"``, ``"frustration"``,
+        ``"msb"``, ``"gap"`` and by the disconnectivity graphs).
+    max_connect_rounds : int, default=2
+        Rounds of transition-state searches per K (the search is capped: a
+        landscape of many near-degenerate minima would otherwise take long).
+    max_pairs_per_round : int or None, default=10
+        Pairs of minima searched per round and K (``None``: no cap).
+    n_jobs : int, default=None
+        joblib workers, one K per task (each exploration is serial). Results
+        do not depend on it: the seed of every K is drawn before dispatch.
+    random_state : int, RandomState instance or None, default=None
+        Seeds every exploration.
+    verbose : int, default=0
+        Progress logging.
+
+    Attributes
+    ----------
+    n_clusters_ : int
+        The chosen number of clusters.
+    best_estimator_ : LandscapeKMeans
+        The fitted LandscapeKMeans of ``n_clusters_`` clusters (global minimum
+        centres, its ``landscape_``).
+    labels_ : ndarray of shape (n_samples,)
+        Cluster of every training sample under ``best_estimator_``.
+    landscapes_ : dict of int to Landscape
+        Every explored landscape, candidates and neighbours.
+    results_ : dict of ndarray
+        One entry per candidate K (sorted), as ``cv_results_``: ``k``, the
+        features ``energy``, ``n_minima``, ``n_transition_states``, ``n_msb``,
+        ``temperature``, ``occupation``, ``entropy``, ``funnel_occupation``,
+        ``frustration``, ``gap``, ``barrier``, the neighbours'
+        ``energy_previous``, ``energy_next``, ``occupation_next``,
+        ``entropy_next``, ``funnel_occupation_next`` (``nan`` when not
+        explored), ``score_<name>`` for every built-in criterion, ``score``
+        (the chosen criterion) and ``rank_score`` (1 = best).
+    n_features_in_ : int
+    feature_names_in_ : ndarray of shape (n_features_in_,)
+        Defined when X has string feature names.
+
+    See Also
+    --------
+    sklandscape.LandscapeKMeans : The estimator explored at each K.
+
+    References
+    ----------
+    L. Dicks and D. J. Wales, J. Chem. Phys. 156, 054109 (2022).
+
+    Y. Wu, L. Dicks and D. J. Wales, "Archetypal solution spaces for
+    clustering gene expression datasets in identification of cancer
+    subtypes", arXiv:2305.17279 (2023).
+
+    J. D. Bryngelson and P. G. Wolynes, Proc. Natl. Acad. Sci. USA 84, 7524
+    (1987): funnels, frustration and the glass-like alternative.
+
+    Examples
+    --------
+    >>> from sklearn.datasets import make_blobs
+    >>> from sklandscape import LandscapeKSelector
+    >>> X, _ = make_blobs(n_samples=90, centers=3, cluster_std=0.5, random_state=0)
+    >>> selector = LandscapeKSelector(range(2, 6), n_hops=5, n_chains=2,
+    ...                               random_state=0).fit(X)
+    >>> selector.n_clusters_
+    3
+    >>> sorted(selector.landscapes_)
+    [2, 3, 4, 5, 6]
+    """
+
+    _parameter_constraints: dict = {
+        "k_range": ["array-like"],
+        "criterion": [StrOptions(set(CRITERIA)), callable],
+        "temperature_scale": [Interval(Real, 0, None, closed="neither")],
+        **_EXPLORATION,
+        "max_connect_rounds": [Interval(Integral, 0, None, closed="left")],
+        "max_pairs_per_round": [Interval(Integral, 1, None, closed="left"), None],
+    }
+
+    def __init__(
+        self,
+        k_range=range(2, 11),
+        *,
+        criterion="landscape",
+        temperature_scale=1.0,
+        n_hops=20,
+        n_chains=4,
+        temperature="auto",
+        step_size="auto",
+        connect=True,
+        max_connect_rounds=2,
+        max_pairs_per_round=10,
+        n_jobs=None,
+        random_state=None,
+        verbose=0,
+    ):
+        self.k_range = k_range
+        self.criterion = criterion
+        self.temperature_scale = temperature_scale
+        self.n_hops = n_hops
+        self.n_chains = n_chains
+        self.temperature = temperature
+        self.step_size = step_size
+        self.connect = connect
+        self.max_connect_rounds = max_connect_rounds
+        self.max_pairs_per_round = max_pairs_per_round
+        self.n_jobs = n_jobs
+        self.random_state = random_state
+        self.verbose = verbose
+
+    @_fit_context(prefer_skip_nested_validation=True)
+    def fit(self, X, y=None, sample_weight=None):
+        """Explore a K-means landscape for every K and choose the best-scoring K.
+
+        Parameters
+        ----------
+        X : array-like of shape (n_samples, n_features)
+        y : Ignored
+        sample_weight : array-like of shape (n_samples,), default=None
+            Non-negative weights of the K-means cost.
+
+        Returns
+        -------
+        self : LandscapeKSelector
+
+        Raises
+        ------
+        ValueError
+            When ``k_range`` is empty, not integral, or has a value below 2 or
+            above ``n_samples - 1``; on invalid data or weights; when the
+            criterion is undefined for every K.
+        """
+        X = validate_data(self, X, dtype=[np.float64, np.float32])
+        n_samples = X.shape[0]
+        candidates = _check_k_range(self.k_range, n_samples)
+        sample_weight = _check_sample_weight(
+            sample_weight, X, dtype=np.float64, ensure_non_negative=True
+        )
+        if not np.sum(sample_weight) > 0:
+            raise ValueError("sample_weight must not be all zeros.")
+        explored = _with_neighbours(candidates, n_samples)
+        rng = check_random_state(self.random_state)
+        seeds = rng.randint(np.iinfo(np.int32).max, size=explored.size)
+        fitted = Parallel(n_jobs=self.n_jobs)(
+            delayed(self._explore_one)(X, sample_weight, int(k), int(seed))
+            for k, seed in zip(explored, seeds, strict=True)
+        )
+        estimators = dict(zip(explored.tolist(), fitted, strict=True))
+        features = {
+            k: landscape_features(est.landscape_, n_samples, self.temperature_scale)
+            for k, est in estimators.items()
+        }
+        features[1] = {"energy": _one_cluster_energy(X, sample_weight)}
+        results = _results_table(candidates, features)
+        for name in CRITERIA:
+            results[f"score_{name}"] = criterion_scores(results, name)
+        scores = criterion_scores(
+            {k: v for k, v in results.items() if not k.startswith("score_")}, self.criterion
+        )
+        if np.all(np.isnan(scores)):
+            raise ValueError(
+                f"criterion {self.criterion!r} is undefined for every K of k_range "
+                f"{candidates.tolist()} (e.g. K + 1 exceeds n_samples - 1); widen k_range "
+                "or choose another criterion."
+            )
+        best = _best_k(candidates, scores)
+        results["score"] = scores
+        results["rank_score"] = _rank(scores)
+        self.results_ = results
+        self.landscapes_ = {k: est.landscape_ for k, est in estimators.items()}
+        self.n_clusters_ = int(best)
+        self.best_estimator_ = estimators[int(best)]
+        self.labels_ = self.best_estimator_.labels_
+        logger.info("LandscapeKSelector: K = %d (scores %s)", best, np.round(scores, 3))
+        return self
+
+    def _explore_one(self, X, sample_weight, k, seed):
+        """Fit a LandscapeKMeans of ``k`` clusters, then a capped transition-state search."""
+        kmeans = LandscapeKMeans(
+            n_clusters=k,
+            n_hops=self.n_hops,
+            n_chains=self.n_chains,
+            temperature=self.temperature,
+            step_size=self.step_size,
+            connect=False,
+            n_jobs=1,
+            random_state=seed,
+            verbose=self.verbose,
+        ).fit(X, sample_weight=sample_weight)
+        landscape = kmeans.landscape_
+        if self.connect and landscape.n_minima > 1 and self.max_connect_rounds > 0:
+            landscape = explore(
+                kmeans._objective,
+                n_hops=0,
+                n_chains=1,
+                connect=True,
+                landscape=landscape,
+                max_connect_rounds=self.max_connect_rounds,
+                max_pairs_per_round=self.max_pairs_per_round,
+                n_jobs=1,
+                random_state=seed,
+                verbose=self.verbose,
+            )
+            kmeans._store_landscape(kmeans._objective, landscape, kmeans._data_fingerprint)
+        kmeans.connect = self.connect
+        return kmeans
+
+    def predict(self, X):
+        """Cluster of every sample under the chosen K (nearest centre of ``best_estimator_``).
+
+        Parameters
+        ----------
+        X : array-like of shape (n_samples, n_features)
+
+        Returns
+        -------
+        labels : ndarray of shape (n_samples,)
+        """
+        check_is_fitted(self)
+        X = validate_data(self, X, dtype=[np.float64, np.float32], reset=False)
+        return self.best_estimator_.predict(X)
+
+    def plot_results(self, k_landscapes=None, axes=None, *, parts=True):
+        """Per-K scores beside the disconnectivity graphs of some landscapes.
+
+        Parameters
+        ----------
+        k_landscapes : iterable of int, optional
+            Numbers of clusters whose disconnectivity graphs to draw; default
+            ``n_clusters_ - 1``, ``n_clusters_`` and ``n_clusters_ + 1`` (those
+            explored).
+        axes : sequence of matplotlib Axes, optional
+            One for the scores, then one per landscape; a new figure when omitted.
+        parts : bool, default=True
+            With the default criterion, also draw its entropy-rise and elbow terms.
+
+        Returns
+        -------
+        axes : list of matplotlib Axes
+        """
+        from ._k_plot import plot_k_selection
+
+        check_is_fitted(self)
+        return plot_k_selection(self, k_landscapes=k_landscapes, axes=axes, parts=parts)
+
+
+# ------------------------------------------------------------------ helpers
+def _check_k_range(k_range, n_samples):
+    """Sorted unique candidate K as an int array; ValueError outside ``[2, n_samples - 1]``."""
+    values = np.asarray(list(k_range))
+    if values.ndim != 1 or values.size == 0:
+        raise ValueError(f"k_range must be a non-empty 1-d sequence of integers, got {k_range!r}.")
+    if values.dtype.kind not in "iu":
+        if values.dtype.kind != "f" or not np.all(np.mod(values, 1) == 0):
+            raise ValueError(f"k_range must hold integers, got {values.tolist()}.")
+    values = np.unique(values.astype(np.int64))
+    bad = values[(values < 2) | (values > n_samples - 1)]
+    if bad.size:
+        raise ValueError(
+            f"k_range values must lie in [2, n_samples - 1] = [2, {n_samples - 1}]; "
+            f"got {bad.tolist()}."
+        )
+    return values
+
+
+def _with_neighbours(candidates, n_samples):
+    """Candidates plus their neighbours K - 1 >= 2 and K + 1 <= n_samples - 1."""
+    explored = set(candidates.tolist())
+    explored |= {k + 1 for k in candidates.tolist() if k + 1 <= n_samples - 1}
+    explored |= {k - 1 for k in candidates.tolist() if k - 1 >= 2}
+    return np.array(sorted(explored), dtype=np.int64)
+
+
+def _one_cluster_energy(X, sample_weight):
+    """Cost of the single-cluster minimum: the weighted total variance."""
+    X = np.asarray(X, dtype=np.float64)
+    mean = sample_weight @ X / sample_weight.sum()
+    return float(sample_weight @ np.sum((X - mean) ** 2, axis=1) / sample_weight.sum())
+
+
+def _results_table(candidates, features):
+    """Per-candidate columns from the per-K feature dicts (``nan`` for unexplored neighbours)."""
+    results = {"k": candidates.copy()}
+    for name in _FEATURES:
+        dtype = np.int64 if name.startswith("n_") else np.float64
+        results[name] = np.array([features[k][name] for k in candidates], dtype=dtype)
+    results["energy_previous"] = np.array(
+        [features.get(k - 1, {}).get("energy", np.nan) for k in candidates]
+    )
+    for name in _NEXT:
+        results[f"{name}_next"] = np.array(
+            [features.get(k + 1, {}).get(name, np.nan) for k in candidates]
+        )
+    return results
+
+
+def _best_k(candidates, scores):
+    """The K of highest score (``nan`` never wins); ties go to the largest K."""
+    filled = np.where(np.isnan(scores), -np.inf, scores)
+    return candidates[filled == filled.max()].max()
+
+
+def _rank(scores):
+    """Rank 1 for the best score, ties sharing the best rank; ``nan`` ranks last."""
+    filled = np.where(np.isnan(scores), -np.inf, scores)
+    return np.array([1 + np.count_nonzero(filled > s) for s in filled], dtype=np.int64)
