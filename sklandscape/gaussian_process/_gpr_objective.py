@@ -27,8 +27,14 @@ differences of this analytic gradient, one-sided at a bound.
 import numpy as np
 from scipy.linalg import LinAlgError, cho_solve, cholesky
 from scipy.linalg.lapack import dpotri
+from scipy.optimize import minimize
 
-from .._explore._minimize import MinimizeResult, free_mask
+from .._explore._minimize import (
+    MinimizeResult,
+    NonFiniteEnergyError,
+    free_mask,
+    local_minimize,
+)
 from .._explore._objective import Objective
 
 __all__ = ["GaussianProcessObjective"]
@@ -42,6 +48,10 @@ STEP_FRACTION = 0.15
 TEMPERATURE_PER_OBSERVATION = 0.1
 #: Fractions of the way to a bound at which a flat direction is checked to descend.
 _DESCENT_CHECK_FRACTIONS = (0.125, 0.25, 0.5)
+#: Iteration cap of the L-BFGS-B stage of :meth:`GaussianProcessObjective.local_minimize`.
+LBFGSB_MAXITER = 1000
+#: Iteration cap of the engine-minimiser polish in the same method.
+POLISH_MAXITER = 500
 
 
 class GaussianProcessObjective(Objective):
@@ -175,19 +185,37 @@ class GaussianProcessObjective(Objective):
         return float(max(1.0, TEMPERATURE_PER_OBSERVATION * self.Y.size))
 
     def local_minimize(self, x):
-        """L-BFGS-B to ``gtol``, then flat directions pushed onto their bounds.
+        """scipy's L-BFGS-B, polished by the engine's minimiser, flat directions on bounds.
 
-        After each converged minimisation every free coordinate is tried at
-        the bound its gradient points to (``theta_i -> high_i`` when
-        ``g_i < 0``, ``low_i`` when ``g_i > 0``). The move is kept when the
-        energy decreases monotonically along the way (checked at 1/8, 1/4,
-        1/2 and all of the way) and ends strictly lower, and the minimisation
-        is restarted from there. An interior minimum fails the check at once
-        (one energy evaluation per coordinate), so minima stay local; an
-        optimum at infinite length scale lands exactly on the bound.
+        1. scipy's L-BFGS-B (as scikit-learn's optimiser) to ``gtol``, at most
+           :data:`LBFGSB_MAXITER` iterations. The engine's step-limited
+           L-BFGS alone crawls through the stiff, rippled valleys of some
+           kernels: on a periodic (``ExpSineSquared``) problem, 60 random
+           starts cost it 383,301 evaluations (one quench 196,431) against
+           3,415 for L-BFGS-B.
+        2. The engine's :func:`~sklandscape._explore._minimize.local_minimize`
+           from there, which converges to ``gtol`` in the free subspace, for
+           at most :data:`POLISH_MAXITER` iterations: where L-BFGS-B stalls
+           (tiny periodic length scales give an energy rippled on scales far
+           below the step), the point is left unconverged and the engine
+           rejects it rather than crawl on.
+        3. Every free coordinate is tried at the bound its gradient points to
+           (``theta_i -> high_i`` when ``g_i < 0``, ``low_i`` when
+           ``g_i > 0``). The move is kept when the energy decreases
+           monotonically along the way (checked at 1/8, 1/4, 1/2 and all of
+           the way) and ends strictly lower, and step 2 restarts from there.
+           An interior minimum fails the check at once (one energy evaluation
+           per coordinate); an optimum at infinite length scale lands exactly
+           on the bound.
+
+        Raises
+        ------
+        NonFiniteEnergyError
+            When the energy becomes infinite on the way (Cholesky failure).
         """
-        result = super().local_minimize(x)
-        n_evaluations = result.n_evaluations
+        start, n_evaluations = self._lbfgsb(x)
+        result = self._polish(start)
+        n_evaluations += result.n_evaluations
         for _ in range(self.n_params):
             if not result.converged:
                 break
@@ -195,7 +223,7 @@ class GaussianProcessObjective(Objective):
             n_evaluations += spent
             if pushed is None:
                 break
-            result = super().local_minimize(pushed)
+            result = self._polish(pushed)
             n_evaluations += result.n_evaluations
         return MinimizeResult(
             result.x,
@@ -205,6 +233,32 @@ class GaussianProcessObjective(Objective):
             n_evaluations,
             result.message,
         )
+
+    def _polish(self, x):
+        """The engine's minimiser from ``x``, at most :data:`POLISH_MAXITER` iterations."""
+        return local_minimize(self, x, maxiter=POLISH_MAXITER)
+
+    def _lbfgsb(self, x):
+        """scipy L-BFGS-B from ``x``; returns ``(end point, evaluations)``."""
+        n_evaluations = 0
+
+        def fun(theta):
+            nonlocal n_evaluations
+            n_evaluations += 1
+            energy, grad = self.value_and_grad(theta)
+            if not np.isfinite(energy):
+                raise NonFiniteEnergyError(f"non-finite energy at theta={theta!r}")
+            return energy, grad
+
+        result = minimize(
+            fun,
+            self.project_into_bounds(np.asarray(x, dtype=float)),
+            jac=True,
+            method="L-BFGS-B",
+            bounds=self.bounds,
+            options={"gtol": self.gtol, "ftol": 0.0, "maxiter": LBFGSB_MAXITER, "maxcor": 20},
+        )
+        return np.asarray(result.x, dtype=float), n_evaluations
 
     def _push_flat_coordinates(self, result):
         """Move free coordinates to the bound they descend to; ``(x or None, evaluations)``."""
