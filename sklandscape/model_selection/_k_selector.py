@@ -133,7 +133,7 @@ class LandscapeKSelector(ClusterMixin, BaseEstimator):
         explored), ``score_<name>`` for every built-in criterion, ``score``
         (the chosen criterion) and ``rank_score`` (1 = best).
     n_features_in_ : int
-    feature_names_in_ : ndarray of shape (n_features_in_,)
+    feature_names_in_ : ndarray of shape (`n_features_in_`,)
         Defined when X has string feature names.
 
     See Also
