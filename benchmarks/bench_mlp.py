@@ -20,10 +20,9 @@
    many minima that takes varies a lot with the seed (56 to 164 measured).
    Reported per seed: wall and CPU time of this process (the machine may be
    shared: CPU time is the one-core figure), the counts, a re-verification of
-   every stored
-   stationary point on a fresh objective, the closest pair of minima (in
-   canonical coordinates and in energy), and the heat-capacity peak; then
-   the medians over seeds.
+   every stored stationary point on a fresh objective, the closest pair of
+   minima (in canonical coordinates and in energy), and the heat-capacity
+   peak; then the medians over seeds.
 
 ``alpha=3e-5`` in sklandscape's units (mean cross-entropy + alpha/2 ||W||^2)
 is scikit-learn's ``alpha = 3e-5 * 150 = 4.5e-3`` on iris.
