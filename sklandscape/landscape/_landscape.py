@@ -18,7 +18,10 @@ import networkx as nx
 import numpy as np
 
 from ._disconnectivity import DisconnectivityMixin
+from ._flatness import FlatnessMixin
+from ._funnels import FunnelMixin
 from ._network import NetworkMixin
+from ._paths import PathMixin
 from ._pathsample import PathsampleMixin
 from ._plot import PlotMixin
 from ._rates import KineticsMixin
@@ -91,6 +94,9 @@ class Landscape(
     PlotMixin,
     PathsampleMixin,
     SummaryMixin,
+    FunnelMixin,
+    FlatnessMixin,
+    PathMixin,
 ):
     """Minima and transition states of an energy (loss) landscape.
 

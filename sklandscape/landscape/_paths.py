@@ -1,0 +1,271 @@
+"""Paths: the minimax route between minima, straight-line profiles, training trajectories.
+
+The route through the transition network that keeps the highest transition
+state lowest (the minimax path) is the one a system follows at low
+temperature; its highest TS is :meth:`barrier`. The loss along the straight
+line between two minima is the comparison of monotonic linear interpolation
+studies (Goodfellow, Vinyals & Saxe, ICLR 2015; Lucas et al., ICML 2021;
+Niroomand et al., Digital Discovery 2024, section 2).
+"""
+
+from collections import deque
+from dataclasses import dataclass
+
+import numpy as np
+
+__all__ = ["InterpolationProfile", "LandscapePath", "PathMixin"]
+
+
+@dataclass(frozen=True, eq=False)
+class LandscapePath:
+    """A route through the transition network: minimum, TS, minimum, ..., minimum.
+
+    Attributes
+    ----------
+    minima : ndarray of int, shape (n_steps + 1,)
+        Minima visited, from the start to the end.
+    transition_states : ndarray of int, shape (n_steps,)
+        Transition state crossed at each step.
+    energy : ndarray of shape (2 * n_steps + 1,)
+        Loss profile: the energies of the stationary points in order.
+    x : ndarray of shape (2 * n_steps + 1, n_params) or None
+        Their coordinates, when the landscape stores them.
+    distance : ndarray of shape (2 * n_steps + 1,)
+        Cumulative Euclidean length of the straight segments joining
+        consecutive stationary points (their step count when no coordinates
+        are stored).
+    """
+
+    minima: np.ndarray
+    transition_states: np.ndarray
+    energy: np.ndarray
+    x: np.ndarray | None
+    distance: np.ndarray
+
+    @property
+    def barrier(self):
+        """Highest energy along the path (the minimax barrier)."""
+        return float(self.energy.max())
+
+
+@dataclass(frozen=True, eq=False)
+class InterpolationProfile:
+    """Loss along the straight segment ``x(t) = (1 - t) x_i + t x_j``.
+
+    Attributes
+    ----------
+    t : ndarray of shape (n,)
+        Interpolation parameter, 0 at minimum ``i`` and 1 at minimum ``j``.
+    distance : ndarray of shape (n,)
+        ``t * |x_j - x_i|``.
+    energy : ndarray of shape (n,)
+        Loss at each point.
+    """
+
+    t: np.ndarray
+    distance: np.ndarray
+    energy: np.ndarray
+
+    @property
+    def barrier(self):
+        """Highest loss met on the segment."""
+        return float(self.energy.max())
+
+
+class PathMixin:
+    """Paths between minima (mixed into Landscape)."""
+
+    def _minimax_tree(self):
+        """Adjacency ``{minimum: [(neighbour, ts), ...]}`` of the minimum spanning forest.
+
+        Kruskal's algorithm over transition states by increasing energy; the
+        minimum spanning tree holds a minimax path between every connected pair.
+        """
+        parent = list(range(self.n_minima))
+
+        def find(m):
+            while parent[m] != m:
+                parent[m] = parent[parent[m]]
+                m = parent[m]
+            return m
+
+        adjacency = {m: [] for m in range(self.n_minima)}
+        for t in self._transition_states_by_energy:
+            a, b = (int(m) for m in self.transition_states.minima[t])
+            root_a, root_b = find(a), find(b)
+            if root_a != root_b:
+                parent[root_a] = root_b
+                adjacency[a].append((b, int(t)))
+                adjacency[b].append((a, int(t)))
+        return adjacency
+
+    def path(self, i, j):
+        """The minimax route from minimum ``i`` to minimum ``j`` and its loss profile.
+
+        The route is the path between ``i`` and ``j`` in the minimum spanning
+        tree of the transition network (edges weighted by TS energy): of all
+        routes it has the lowest highest transition state, so
+        ``path(i, j).barrier == barrier(i, j)`` (Becker & Karplus, J. Chem.
+        Phys. 106, 1495 (1997)). When several routes share that highest TS,
+        the spanning tree picks one whose every step is itself minimax.
+
+        Parameters
+        ----------
+        i, j : int
+            Start and end minima.
+
+        Returns
+        -------
+        LandscapePath
+
+        Raises
+        ------
+        ValueError
+            If an index is out of range or no transition states join ``i`` and ``j``.
+
+        Examples
+        --------
+        >>> from sklandscape import Landscape
+        >>> ls = Landscape.from_arrays([0.0, 1.0, 0.5], [2.0, 1.5, 3.0],
+        ...                            [[0, 1], [1, 2], [0, 2]])
+        >>> route = ls.path(0, 2)
+        >>> route.minima.tolist(), route.transition_states.tolist(), route.barrier
+        ([0, 1, 2], [0, 1], 2.0)
+        """
+        i, j = self._check_minimum(i, "i"), self._check_minimum(j, "j")
+        adjacency = self._minimax_tree()
+        previous = {i: None}
+        queue = deque([i])
+        while queue:
+            m = queue.popleft()
+            for neighbour, t in adjacency[m]:
+                if neighbour not in previous:
+                    previous[neighbour] = (m, t)
+                    queue.append(neighbour)
+        if j not in previous:
+            raise ValueError(f"no transition states join minima {i} and {j}.")
+        minima, states = [j], []
+        while previous[minima[-1]] is not None:
+            m, t = previous[minima[-1]]
+            states.append(t)
+            minima.append(m)
+        minima, states = np.array(minima[::-1]), np.array(states[::-1], dtype=np.int64)
+        energy = np.empty(2 * states.size + 1)
+        energy[0::2] = self.minima.energy[minima]
+        energy[1::2] = self.transition_states.energy[states]
+        x = None
+        if self.minima.x.shape[1] and self.transition_states.x.shape[1]:
+            x = np.empty((energy.size, self.n_params))
+            x[0::2] = self.minima.x[minima]
+            x[1::2] = self.transition_states.x[states]
+            steps = np.linalg.norm(np.diff(x, axis=0), axis=1)
+        else:
+            steps = np.ones(energy.size - 1)
+        distance = np.concatenate([[0.0], np.cumsum(steps)])
+        return LandscapePath(minima, states, energy, x, distance)
+
+    def linear_interpolation(self, i, j, fun, n=51):
+        """Loss along the straight line between the stored coordinates of two minima.
+
+        Evaluates ``fun((1 - t) x_i + t x_j)`` at ``n`` equally spaced
+        ``t`` in [0, 1]; compare with :meth:`path` (the monotonic linear
+        interpolation question: is the straight line free of barriers?).
+        ``minima.x`` holds canonical forms, so this is the segment between the
+        canonical representatives; symmetry-related copies of either minimum
+        (permuted or sign-flipped hidden units, relabelled centres) give
+        other, usually higher, straight-line profiles.
+
+        Parameters
+        ----------
+        i, j : int
+            Minima indices.
+        fun : callable
+            ``fun(x) -> float`` (or ``(float, gradient)``, as scipy's
+            ``jac=True``), the loss of a parameter vector; estimators give one
+            with :func:`sklandscape.inspection.loss_function`.
+        n : int, default=51
+            Number of points, at least 2.
+
+        Returns
+        -------
+        InterpolationProfile
+
+        Raises
+        ------
+        ValueError
+            On bad indices, ``n < 2``, a landscape without coordinates, or a
+            non-finite loss.
+
+        Examples
+        --------
+        >>> import numpy as np
+        >>> from sklandscape import Landscape
+        >>> ls = Landscape.from_arrays([-1.0, -1.0], [0.0], [[0, 1]], n_params=1,
+        ...                            minima_x=[[-1.0], [1.0]])
+        >>> profile = ls.linear_interpolation(0, 1, lambda x: (x[0]**2 - 1)**2 - 1, n=3)
+        >>> profile.energy.tolist()
+        [-1.0, 0.0, -1.0]
+        """
+        i, j = self._check_minimum(i, "i"), self._check_minimum(j, "j")
+        if not isinstance(n, int | np.integer) or n < 2:
+            raise ValueError(f"n must be an integer >= 2, got {n!r}.")
+        if not callable(fun):
+            raise TypeError(f"fun must be callable, got {type(fun).__name__}.")
+        if self.minima.x.shape[1] == 0:
+            raise ValueError("the landscape stores no coordinates (minima.x has 0 columns).")
+        start, end = self.minima.x[i], self.minima.x[j]
+        t = np.linspace(0.0, 1.0, int(n))
+        energy = np.array([_loss_value(fun((1.0 - s) * start + s * end)) for s in t])
+        if not np.all(np.isfinite(energy)):
+            raise ValueError("fun returned a non-finite loss on the segment.")
+        return InterpolationProfile(t, t * float(np.linalg.norm(end - start)), energy)
+
+    def plot_path(self, i, j, fun=None, ax=None, *, n=51):
+        """Plot the minimax route's profile and, with ``fun``, the straight-line one.
+
+        Both are drawn against the fraction of their own length (Euclidean
+        length of the segments joining stationary points for the route, of
+        the straight segment for the interpolation; steps when no coordinates
+        are stored), so both run from 0 (minimum ``i``) to 1 (minimum ``j``).
+
+        Parameters
+        ----------
+        i, j : int
+            Minima indices.
+        fun : callable, optional
+            Loss of a parameter vector, as in :meth:`linear_interpolation`.
+        ax : matplotlib Axes, optional
+            Drawn on a new figure when omitted.
+        n : int, default=51
+            Points of the straight-line profile.
+
+        Returns
+        -------
+        ax : matplotlib Axes
+        """
+        from ._plot import _axes
+
+        route = self.path(i, j)
+        ax = _axes(ax)
+        length = route.distance[-1] if route.distance[-1] > 0 else 1.0
+        ax.plot(
+            route.distance / length,
+            route.energy,
+            "o-",
+            color="tab:blue",
+            label=f"minimax route ({route.transition_states.size} TS)",
+        )
+        if fun is not None:
+            line = self.linear_interpolation(i, j, fun, n=n)
+            ax.plot(line.t, line.energy, "-", color="tab:orange", label="straight line")
+        ax.set_xlabel(f"fraction of the way from minimum {i} to minimum {j}")
+        ax.set_ylabel("energy (loss)")
+        ax.legend(loc="best", fontsize="small")
+        return ax
+
+
+def _loss_value(value):
+    """The float loss of a ``fun`` result (a float, or ``(float, gradient)``)."""
+    if isinstance(value, tuple):
+        value = value[0]
+    return float(value)
