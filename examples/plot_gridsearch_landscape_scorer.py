@@ -34,7 +34,7 @@ X, y = load_iris(return_X_y=True)
 model = make_pipeline(
     StandardScaler(),
     # connect=False maps the minima only, enough for this metric and quicker
-    LandscapeMLPClassifier((3,), n_hops=10, n_chains=2, connect=False, random_state=0),
+    LandscapeMLPClassifier((3,), n_hops=6, n_chains=2, connect=False, random_state=0),
 )
 alphas = [1e-4, 1e-3, 1e-2, 1e-1]
 scoring = {
