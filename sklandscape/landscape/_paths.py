@@ -263,6 +263,56 @@ class PathMixin:
         ax.legend(loc="best", fontsize="small")
         return ax
 
+    def plot_trajectory(self, basins, ax=None, *, n_levels=20, energy_range=None, trim=True):
+        """Draw a trajectory's visits to basins on the disconnectivity graph.
+
+        The minima whose basins a trajectory passes (see
+        :func:`sklandscape.inspection.trajectory_basins`) are coloured and
+        labelled, and a line joins the leaves in the order of the visits
+        (consecutive repeats merged; -1 entries, basins outside the landscape,
+        and minima not drawn on the graph are skipped).
+
+        Parameters
+        ----------
+        basins : array-like of int, shape (n_points,)
+            Minimum index of each point of the trajectory, in order.
+        ax : matplotlib Axes, optional
+        n_levels, energy_range, trim
+            As in :meth:`plot_disconnectivity`.
+
+        Returns
+        -------
+        ax : matplotlib Axes
+        """
+        basins = np.asarray(basins)
+        if basins.ndim != 1 or (basins.size and not np.issubdtype(basins.dtype, np.integer)):
+            raise ValueError("basins must be a 1-d array of minima indices (-1 for unknown).")
+        if np.any((basins < -1) | (basins >= self.n_minima)):
+            raise ValueError(f"basins must lie in [-1, {self.n_minima}).")
+        tree = self.disconnectivity(n_levels, energy_range=energy_range, trim=trim)
+        drawn = basins[basins >= 0]
+        drawn = drawn[~np.isnan(tree.leaf_x[drawn])]
+        visits = drawn[np.concatenate([[True], drawn[1:] != drawn[:-1]])] if drawn.size else drawn
+        ax = self.plot_disconnectivity(
+            ax,
+            n_levels=n_levels,
+            energy_range=energy_range,
+            trim=trim,
+            highlight={"visited basins": np.unique(visits)},
+            label_minima=np.unique(visits).tolist(),
+        )
+        if visits.size:
+            ax.plot(
+                tree.leaf_x[visits],
+                tree.energy[visits],
+                "o--",
+                color="tab:red",
+                alpha=0.7,
+                label="trajectory",
+            )
+            ax.legend(loc="upper right", fontsize="small")
+        return ax
+
 
 def _loss_value(value):
     """The float loss of a ``fun`` result (a float, or ``(float, gradient)``)."""
