@@ -1,0 +1,55 @@
+"""Pinned GP hyperparameters on scikit-learn's noisy-sine example (two optima)."""
+
+import numpy as np
+import pytest
+from sklearn.gaussian_process import GaussianProcessRegressor
+from sklearn.gaussian_process.kernels import RBF, WhiteKernel
+
+from sklandscape import LandscapeGPRegressor
+from sklandscape.inspection import loss_function, pinned_hyperparameters
+
+
+@pytest.fixture(scope="module")
+def sine_fit():
+    rng = np.random.RandomState(0)
+    X = rng.uniform(0, 5, size=20).reshape(-1, 1)
+    y = (0.5 + np.sin(3 * X) + np.random.RandomState(1).normal(0, 0.3, size=X.shape)).ravel()
+    kernel = 1.0 * RBF(1.0, (1e-2, 1e3)) + WhiteKernel(1e-2, (1e-10, 1e1))
+    model = LandscapeGPRegressor(
+        kernel, alpha=0.0, n_hops=10, n_chains=2, connect=False, random_state=0
+    ).fit(X, y)
+    return X, y, model
+
+
+def test_laplace_widths_match_finite_differences_of_scikit_learn(sine_fit):
+    X, y, model = sine_fit
+    result = pinned_hyperparameters(model, minima=0)
+    assert result.names == ["k1__k1__constant_value", "k1__k2__length_scale", "k2__noise_level"]
+    assert not result.at_bound.any()
+    # independent Hessian: central differences of scikit-learn's LML gradient
+    gpr = GaussianProcessRegressor(model.kernel_, alpha=0.0, optimizer=None).fit(X, y)
+    theta, h = result.theta, 1e-5
+    hessian = np.empty((3, 3))
+    for k in range(3):
+        step = np.zeros(3)
+        step[k] = h
+        plus = gpr.log_marginal_likelihood(theta + step, eval_gradient=True)[1]
+        minus = gpr.log_marginal_likelihood(theta - step, eval_gradient=True)[1]
+        hessian[:, k] = -(plus - minus) / (2 * h)
+    expected = np.sqrt(np.diag(np.linalg.inv(0.5 * (hessian + hessian.T))))
+    np.testing.assert_allclose(result.log_std, expected, rtol=1e-3)
+    np.testing.assert_array_equal(result.pinned, expected <= 0.5)
+
+
+def test_length_scale_at_its_bound_in_the_second_optimum(sine_fit):
+    X, y, model = sine_fit
+    result = pinned_hyperparameters(model, minima=1)
+    # DESIGN.md: the second optimum has its length scale at the upper bound 1e3
+    assert result.at_bound.tolist() == [False, True, False]
+    assert result.log_std[1] == np.inf and not result.pinned[1]
+    assert np.all(np.isfinite(result.log_std[[0, 2]]))
+    both = pinned_hyperparameters(model, minima=[0, 1])
+    assert both.minimum == 0
+    np.testing.assert_allclose(both.spread, model.landscape_.minima.x.std(axis=0))
+    fun = loss_function(model, X, y)
+    assert fun(model.landscape_.minima.x[1]) == pytest.approx(model.landscape_.minima.energy[1])
