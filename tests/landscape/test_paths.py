@@ -120,3 +120,18 @@ def test_path_errors():
         ls.linear_interpolation(0, 1, lambda x: np.nan)
     with pytest.raises(TypeError, match="callable"):
         ls.linear_interpolation(0, 1, "loss")
+
+
+def test_plot_trajectory_joins_visited_leaves_in_order():
+    ls = Landscape.from_arrays([0.0, 1.0, 0.5, 2.0], [2.0, 1.5, 2.5], [[0, 1], [1, 2], [3, 0]])
+    ax = ls.plot_trajectory([3, 3, -1, 1, 1, 0])
+    tree = ls.disconnectivity()
+    (line,) = [line for line in ax.get_lines() if line.get_label() == "trajectory"]
+    np.testing.assert_allclose(line.get_xdata(), tree.leaf_x[[3, 1, 0]])
+    np.testing.assert_allclose(line.get_ydata(), [2.0, 1.0, 0.0])
+    labels = sorted(text.get_text() for text in ax.texts)
+    assert labels == ["0", "1", "3"]
+    with pytest.raises(ValueError, match="basins must lie"):
+        ls.plot_trajectory([4])
+    with pytest.raises(ValueError, match="1-d array"):
+        ls.plot_trajectory([0.5])
