@@ -6,11 +6,11 @@
    ratio. The target is >= 1.7x on two free cores. The landscapes of the two
    settings are checked to be equal (the result must not depend on n_jobs).
 2. Time against the number of samples (K-means and MLP, basin-hopping only,
-   fixed hops and chains, data drawn from one distribution so the landscape
+   one BLAS thread, fixed hops and chains, data drawn from one distribution so the landscape
    stays alike): the time per hop, and per energy-and-gradient evaluation of
    the verified quenches, should grow linearly with n_samples.
 3. Time against the number of parameters (MLP, hidden units 2..16, fixed
-   data): time per hop.
+   data, one BLAS thread): time per hop.
 4. Work shipped to the workers: how many times one fit pickles its objective
    (the training data travels inside it), and its pickled size.
 
@@ -19,7 +19,8 @@ shared, so the CPU time of the main process is not a measure of the work
 (the workers do it) and only wall-clock times are reported. Warm-up runs
 start the worker pool before any timing.
 
-Run: ``PYTHONPATH=. python benchmarks/bench_parallel.py [--repeats 3] [--quick]``.
+Run: ``PYTHONPATH=. python benchmarks/bench_parallel.py [--repeats 3] [--quick]
+[--only speedup|samples|params|shipping]``.
 """
 
 import argparse
@@ -30,17 +31,23 @@ import time
 import numpy as np
 from sklearn.datasets import make_blobs, make_classification
 from sklearn.preprocessing import StandardScaler
+from threadpoolctl import threadpool_limits
 
 from sklandscape import LandscapeKMeans, LandscapeMLPClassifier
 
 
-def median_wall(function, repeats):
-    """Median wall-clock seconds of ``function()`` over ``repeats`` runs, and its last result."""
+def median_wall(function, repeats, one_blas_thread=False):
+    """Median wall-clock seconds of ``function()`` over ``repeats`` runs, and its last result.
+
+    ``one_blas_thread``: run with BLAS limited to one thread in this process too
+    (the engine limits its workers, not the work done before dispatch).
+    """
     times, result = [], None
     for _ in range(repeats):
-        start = time.perf_counter()
-        result = function()
-        times.append(time.perf_counter() - start)
+        with threadpool_limits(limits=1 if one_blas_thread else None):
+            start = time.perf_counter()
+            result = function()
+            times.append(time.perf_counter() - start)
     return statistics.median(times), result
 
 
@@ -120,8 +127,8 @@ def bench_samples(repeats, quick):
         ).fit(*mlp_data(n)),
     }
     print(
-        f"\n2. time per hop vs n_samples (basin-hopping only, {hops} hops x 2 chains, n_jobs=1; "
-        f"K-means K=8 in 5-D, MLP (8,) on 8 features), median of {repeats}"
+        f"\n2. time per hop vs n_samples (basin-hopping only, {hops} hops x 2 chains, n_jobs=1, "
+        f"one BLAS thread; K-means K=8 in 5-D, MLP (8,) on 8 features), median of {repeats}"
     )
     print(
         f"{'model':<10}{'n_samples':>10}{'minima':>8}{'s/hop':>10}{'ratio':>8}"
@@ -130,7 +137,7 @@ def bench_samples(repeats, quick):
     for name, fit in fits.items():
         base = None
         for n in sizes[name]:
-            seconds, model = median_wall(lambda f=fit, n=n: f(n), repeats)
+            seconds, model = median_wall(lambda f=fit, n=n: f(n), repeats, one_blas_thread=True)
             metadata = model.landscape_.metadata
             per_hop = seconds / metadata["n_hops_total"]
             # evaluations of the verified quenches: a fairer unit when quench lengths vary
@@ -148,7 +155,8 @@ def bench_parameters(repeats, quick):
     hops, n = 5, 1000
     X, y = mlp_data(n)
     print(
-        f"\n3. MLP time per hop vs n_params ({n} x 8 data, {hops} hops x 2 chains, n_jobs=1), "
+        f"\n3. MLP time per hop vs n_params ({n} x 8 data, {hops} hops x 2 chains, n_jobs=1, "
+        "one BLAS thread), "
         f"median of {repeats}"
     )
     print(f"{'hidden':>8}{'n_params':>10}{'minima':>8}{'s/hop':>10}{'ratio':>8}{'p ratio':>9}")
@@ -159,6 +167,7 @@ def bench_parameters(repeats, quick):
                 (w,), alpha=1e-3, n_hops=hops, n_chains=2, connect=False, n_jobs=1, random_state=0
             ).fit(X, y),
             repeats,
+            one_blas_thread=True,
         )
         ls = model.landscape_
         per_hop = seconds / ls.metadata["n_hops_total"]
@@ -210,11 +219,19 @@ def main():
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--repeats", type=int, default=3)
     parser.add_argument("--quick", action="store_true", help="smaller problems, fewer sizes")
+    parser.add_argument(
+        "--only", choices=["speedup", "samples", "params", "shipping"], help="one section"
+    )
     args = parser.parse_args()
-    bench_speedup(args.repeats, args.quick)
-    bench_samples(args.repeats, args.quick)
-    bench_parameters(args.repeats, args.quick)
-    bench_shipping(args.quick)
+    sections = {
+        "speedup": lambda: bench_speedup(args.repeats, args.quick),
+        "samples": lambda: bench_samples(args.repeats, args.quick),
+        "params": lambda: bench_parameters(args.repeats, args.quick),
+        "shipping": lambda: bench_shipping(args.quick),
+    }
+    for name, run in sections.items():
+        if args.only in (None, name):
+            run()
 
 
 if __name__ == "__main__":

@@ -38,7 +38,7 @@ class _OneLineParser(argparse.ArgumentParser):
     """An ArgumentParser whose usage errors are one line on stderr."""
 
     def error(self, message):
-        raise CommandError(f"{self.prog}: {message} (see --help)")
+        raise CommandError(f"{message} (see '{self.prog} --help')")
 
 
 def _build_parser():
@@ -50,37 +50,51 @@ def _build_parser():
     commands = parser.add_subparsers(dest="command", required=True, parser_class=_OneLineParser)
 
     demo = commands.add_parser("demo", help="explore bundled datasets with every estimator")
-    demo.add_argument("--out", default="sklandscape-demo", help="output folder")
-    demo.add_argument("--n-jobs", type=int, default=None, help="parallel workers")
+    demo.add_argument(
+        "--out", default="sklandscape-demo", metavar="DIR", help="output folder (%(default)s)"
+    )
+    demo.add_argument("--n-jobs", type=int, default=None, metavar="N", help="parallel workers")
     # a few hops per estimator: a smoke test of the whole pipeline (used by the tests)
     demo.add_argument("--quick", action="store_true", help=argparse.SUPPRESS)
 
     explore = commands.add_parser("explore", help="explore one model's landscape on a dataset")
-    explore.add_argument("model", help=f"one of {', '.join(MODELS)}")
+    explore.add_argument("model", metavar="MODEL", help=f"one of {', '.join(MODELS)}")
     explore.add_argument(
-        "--data", required=True, help="a scikit-learn bundled dataset name or a CSV file"
+        "--data",
+        required=True,
+        metavar="NAME|FILE.csv",
+        help="a dataset bundled with scikit-learn (iris, wine, diabetes, ...) or a CSV file",
     )
-    explore.add_argument("--target", help="target column of a CSV file (default: the last)")
-    explore.add_argument("--n-clusters", type=int, default=3, help="K for kmeans")
     explore.add_argument(
-        "--hidden", type=int, nargs="+", default=[10], help="hidden layer sizes for mlp"
+        "--target", metavar="COL", help="target column of a CSV file (default: the last)"
+    )
+    explore.add_argument("--n-clusters", type=int, default=3, metavar="K", help="K for kmeans")
+    explore.add_argument(
+        "--hidden", type=int, nargs="+", default=[10], metavar="N", help="mlp hidden layer sizes"
     )
     explore.add_argument("--alpha", type=float, default=None, help="mlp L2 penalty")
-    explore.add_argument("--n-hops", type=int, default=None, help="basin-hopping steps per chain")
-    explore.add_argument("--n-chains", type=int, default=None, help="basin-hopping chains")
-    explore.add_argument("--n-jobs", type=int, default=None, help="parallel workers")
-    explore.add_argument("--random-state", type=int, default=0, help="seed")
+    explore.add_argument(
+        "--n-hops", type=int, default=None, metavar="N", help="basin-hopping steps per chain"
+    )
+    explore.add_argument(
+        "--n-chains", type=int, default=None, metavar="N", help="basin-hopping chains"
+    )
+    explore.add_argument("--n-jobs", type=int, default=None, metavar="N", help="parallel workers")
+    explore.add_argument("--random-state", type=int, default=0, metavar="SEED", help="seed")
     explore.add_argument(
         "--max-samples",
         type=int,
         default=None,
+        metavar="N",
         help=f"explore on a fixed random subsample of this size (gp default: {GP_MAX_SAMPLES})",
     )
     explore.add_argument("--no-connect", action="store_true", help="skip transition states")
     explore.add_argument(
         "--no-standardize", action="store_true", help="use the features as they are"
     )
-    explore.add_argument("--out", default=None, help="output folder")
+    explore.add_argument(
+        "--out", metavar="DIR", help="output folder (default: sklandscape-MODEL-DATA)"
+    )
 
     show = commands.add_parser("show", help="summarise a saved landscape")
     show.add_argument("file")
@@ -88,7 +102,7 @@ def _build_parser():
     plot = commands.add_parser("plot", help="plot a saved landscape")
     plot.add_argument("file")
     plot.add_argument("--kind", required=True, choices=PLOT_KINDS)
-    plot.add_argument("--out", required=True, help="PNG file to write")
+    plot.add_argument("--out", required=True, metavar="PNG", help="PNG file to write")
     return parser
 
 
