@@ -10,6 +10,7 @@ from ._gpr import PinnedHyperparameters, pinned_hyperparameters
 from ._kmeans import StableCentres, stable_centres
 from ._loss import loss_function
 from ._mlp import FunnelFeatureImportance, funnel_feature_importance
+from ._names import parameter_names
 from ._trajectory import trajectory_basins
 
 __all__ = [
@@ -18,6 +19,7 @@ __all__ = [
     "StableCentres",
     "funnel_feature_importance",
     "loss_function",
+    "parameter_names",
     "pinned_hyperparameters",
     "stable_centres",
     "trajectory_basins",

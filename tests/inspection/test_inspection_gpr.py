@@ -6,7 +6,7 @@ from sklearn.gaussian_process import GaussianProcessRegressor
 from sklearn.gaussian_process.kernels import RBF, WhiteKernel
 
 from sklandscape import LandscapeGPRegressor
-from sklandscape.inspection import loss_function, pinned_hyperparameters
+from sklandscape.inspection import loss_function, parameter_names, pinned_hyperparameters
 
 
 @pytest.fixture(scope="module")
@@ -53,3 +53,12 @@ def test_length_scale_at_its_bound_in_the_second_optimum(sine_fit):
     np.testing.assert_allclose(both.spread, model.landscape_.minima.x.std(axis=0))
     fun = loss_function(model, X, y)
     assert fun(model.landscape_.minima.x[1]) == pytest.approx(model.landscape_.minima.energy[1])
+
+
+def test_parameter_names_of_hyperparameters(sine_fit):
+    _, _, model = sine_fit
+    assert parameter_names(model).tolist() == [
+        "log k1__k1__constant_value",
+        "log k1__k2__length_scale",
+        "log k2__noise_level",
+    ]

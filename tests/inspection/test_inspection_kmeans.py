@@ -4,7 +4,7 @@ import numpy as np
 import pytest
 
 from sklandscape import LandscapeKMeans
-from sklandscape.inspection import loss_function, stable_centres
+from sklandscape.inspection import loss_function, parameter_names, stable_centres
 
 
 @pytest.fixture(scope="module")
@@ -47,3 +47,10 @@ def test_single_minimum_and_errors(blobs_and_ring):
         stable_centres(km, tol=-1.0)
     fun = loss_function(km, X)
     assert fun(km.landscape_.minima.x[0]) == pytest.approx(km.inertia_ / X.shape[0])
+
+
+def test_parameter_names_of_centres(blobs_and_ring):
+    _, km = blobs_and_ring
+    names = parameter_names(km)
+    assert names[:3].tolist() == ["centre 0: x0", "centre 0: x1", "centre 1: x0"]
+    assert names.size == km.landscape_.n_params == 8

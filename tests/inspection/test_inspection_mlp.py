@@ -5,7 +5,12 @@ import pytest
 from sklearn.inspection import permutation_importance
 
 from sklandscape import LandscapeMLPClassifier
-from sklandscape.inspection import funnel_feature_importance, loss_function, trajectory_basins
+from sklandscape.inspection import (
+    funnel_feature_importance,
+    loss_function,
+    parameter_names,
+    trajectory_basins,
+)
 from sklandscape.inspection._mlp import path_weights
 
 
@@ -71,3 +76,22 @@ def test_trajectory_basins_of_points_near_minima(noisy_features_fit):
     np.testing.assert_array_equal(basins, np.arange(clf.landscape_.n_minima))
     with pytest.raises(ValueError, match="shape"):
         trajectory_basins(clf, X, y, np.zeros((2, 3)))
+
+
+def test_parameter_names_follow_the_objective_layout(noisy_features_fit):
+    X, y, clf = noisy_features_fit
+    names = parameter_names(clf)
+    objective = loss_function(clf, X, y).objective
+    units = [["x0", "x1", "x2", "x3"], ["h1[0]", "h1[1]", "h1[2]"], ["class 1"]]
+    assert names.size == objective.n_params == 19
+    for k in range(objective.n_params):
+        unit = np.zeros(objective.n_params)
+        unit[k] = 1.0
+        coefs, intercepts = objective.unpack(unit)
+        hits = [(layer, *np.argwhere(c)[0]) for layer, c in enumerate(coefs) if c.any()]
+        if hits:
+            layer, i, j = hits[0]
+            assert names[k] == f"{units[layer][i]} -> {units[layer + 1][j]}"
+        else:
+            layer = next(layer for layer, b in enumerate(intercepts) if b.any())
+            assert names[k] == f"bias {units[layer + 1][int(np.argmax(intercepts[layer]))]}"
