@@ -111,6 +111,31 @@ class LandscapeMLPClassifier(LandscapeMixin, ClassifierMixin, BaseEstimator):
     --------
     sklearn.neural_network.MLPClassifier : The same model, fitted by one local optimisation.
 
+    Notes
+    -----
+    *Symmetries.* Networks that differ by a permutation of the units of a
+    hidden layer or by the sign flip of a unit are the same minimum; the
+    landscape stores one canonical representative
+    (:meth:`MLPObjective.canonical`).
+
+    *Zero mode.* With a softmax output, adding one constant to every output
+    intercept changes nothing (intercepts are not penalised): the objective
+    declares ``n_zero_modes = 1``, so that this flat direction is left out of
+    the Hessian index and of ``log_hessian_product``, and the canonical form
+    centres the output intercepts. The binary (logistic) output has none.
+
+    *Non-isolated minima.* A hidden unit whose outgoing weights vanish, or
+    which is saturated on every sample, leaves its (unpenalised) bias free: a
+    flat valley rather than an isolated minimum. Such quenches fail the
+    engine's verification and are counted in
+    ``landscape_.metadata["n_not_minimum"]``. Standardise ``X``: on inputs far
+    from the origin every unit saturates and no minimum is isolated.
+
+    *Minimisation.* Minima are polished by Newton steps with the exact
+    Hessian to a gradient of 1e-10: soft directions (eigenvalues near
+    ``alpha / 10``) would otherwise leave two quenches of one basin further
+    apart than the engine's tolerance, and one minimum would count twice.
+
     Examples
     --------
     >>> from sklearn.datasets import load_iris
