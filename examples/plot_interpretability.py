@@ -24,6 +24,7 @@ disconnectivity graph.
 # -------------------------------------
 import matplotlib.pyplot as plt
 import numpy as np
+import pandas as pd
 from scipy.stats import spearmanr
 from sklearn.datasets import load_wine
 from sklearn.inspection import permutation_importance
@@ -31,14 +32,21 @@ from sklearn.model_selection import train_test_split
 from sklearn.preprocessing import StandardScaler
 
 from sklandscape import LandscapeMLPClassifier
-from sklandscape.inspection import funnel_feature_importance, loss_function, trajectory_basins
+from sklandscape.inspection import (
+    funnel_feature_importance,
+    loss_function,
+    parameter_names,
+    trajectory_basins,
+)
 
 data = load_wine()
 X_train, X_test, y_train, y_test = train_test_split(
     data.data, data.target, test_size=0.3, random_state=0, stratify=data.target
 )
 scaler = StandardScaler().fit(X_train)
-X_train, X_test = scaler.transform(X_train), scaler.transform(X_test)
+X_train, X_test = (
+    pd.DataFrame(scaler.transform(part), columns=data.feature_names) for part in (X_train, X_test)
+)
 
 clf = LandscapeMLPClassifier((3,), alpha=3e-2, n_hops=15, n_chains=2, random_state=0)
 clf.fit(X_train, y_train)
@@ -76,6 +84,17 @@ print("top 3 by funnel path weights:", ", ".join(feature_names[order[:3]]))
 print("top 3 by permutation:", ", ".join(feature_names[top_permuted]))
 rho = spearmanr(importance.importances_mean, permuted.importances_mean).statistic
 print(f"Spearman rank correlation of the two importances: {rho:.2f}")
+
+# %%
+# The parameters the funnel conserves
+# -----------------------------------
+# The spread of every (canonical) weight over the funnel's minima, with
+# readable names: input -> hidden unit -> class.
+names = parameter_names(clf)
+if importance.minima.size > 1:
+    conserved = landscape.conserved_parameters(funnel=funnel)
+    for k in conserved.order[:5]:
+        print(f"{names[k]:32s} mean {conserved.mean[k]:+.3f}  spread {conserved.spread[k]:.2e}")
 
 # %%
 # The minimax route against the straight line
