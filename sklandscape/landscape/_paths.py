@@ -33,7 +33,9 @@ class LandscapePath:
     distance : ndarray of shape (2 * n_steps + 1,)
         Cumulative Euclidean length of the straight segments joining
         consecutive stationary points (their step count when no coordinates
-        are stored).
+        are stored). Every point is stored in its own canonical form, so for
+        a model with symmetries a segment may also span a symmetry operation
+        and overstate the distance travelled.
     """
 
     minima: np.ndarray
