@@ -95,6 +95,11 @@ def funnel_feature_importance(estimator, *, funnel=None, minima=None):
     ValueError
         If both ``funnel`` and ``minima`` are given or ``funnel`` is not an MSB.
     """
+    if not hasattr(estimator, "coefs_"):
+        raise TypeError(
+            f"funnel_feature_importance needs a fitted LandscapeMLPClassifier, got "
+            f"{type(estimator).__name__}."
+        )
     chosen = selected_minima(estimator, minima, funnel)
     rows = np.array(
         [path_weights(estimator.at_minimum(int(m)).coefs_) for m in chosen], dtype=float

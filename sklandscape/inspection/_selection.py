@@ -1,5 +1,7 @@
 """Which minima an inspection covers: a funnel, an explicit set, or the fitted minimum's funnel."""
 
+from numbers import Integral
+
 import numpy as np
 from sklearn.utils.validation import check_is_fitted
 
@@ -28,6 +30,8 @@ def selected_minima(estimator, minima, funnel):
         return check_minima_set(minima, landscape.n_minima, "minima")
     if funnel is None:
         funnel = int(labels[estimator.minimum_index_])
+    if not isinstance(funnel, Integral | np.integer):
+        raise ValueError(f"funnel must be an MSB index, got {funnel!r}.")
     if not 0 <= int(funnel) < landscape.n_minima or labels[int(funnel)] != int(funnel):
         raise ValueError(
             f"funnel={funnel} is not an MSB bottom; MSBs are "

@@ -95,3 +95,11 @@ def test_parameter_names_follow_the_objective_layout(noisy_features_fit):
         else:
             layer = next(layer for layer, b in enumerate(intercepts) if b.any())
             assert names[k] == f"bias {units[layer + 1][int(np.argmax(intercepts[layer]))]}"
+
+
+def test_bad_funnel_and_estimator(noisy_features_fit):
+    _, _, clf = noisy_features_fit
+    with pytest.raises(ValueError, match="MSB index"):
+        funnel_feature_importance(clf, funnel=0.5)
+    with pytest.raises(TypeError, match="LandscapeMLPClassifier"):
+        funnel_feature_importance(object())
