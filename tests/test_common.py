@@ -10,7 +10,13 @@ with the reason.
 import pytest
 from sklearn.utils.estimator_checks import check_param_validation, parametrize_with_checks
 
-from sklandscape import LandscapeGPRegressor, LandscapeKMeans, LandscapeMLPClassifier
+from sklandscape import (
+    LandscapeEnsembleClassifier,
+    LandscapeGPRegressor,
+    LandscapeKMeans,
+    LandscapeKSelector,
+    LandscapeMLPClassifier,
+)
 
 CHEAP = {"n_hops": 3, "n_chains": 1, "connect": False}
 
@@ -18,6 +24,8 @@ ESTIMATORS = [
     LandscapeKMeans(n_clusters=2, **CHEAP),
     LandscapeMLPClassifier((3,), **CHEAP),
     LandscapeGPRegressor(**CHEAP),
+    LandscapeEnsembleClassifier(LandscapeMLPClassifier((3,), **CHEAP), n_members=2),
+    LandscapeKSelector(range(2, 4), **CHEAP),
 ]
 
 #: {estimator class name: {check name: reason}}
@@ -35,6 +43,16 @@ EXPECTED_FAILED_CHECKS = {
         ],
         "no isolated minimum on tiny separable or unscaled data (saturated hidden units)",
     ),
+    "LandscapeEnsembleClassifier": dict.fromkeys(
+        ["check_fit_idempotent", "check_fit_check_is_fitted", "check_n_features_in"],
+        "its base LandscapeMLPClassifier finds no isolated minimum on these data (see above)",
+    ),
+    "LandscapeKSelector": {
+        "check_sample_weight_equivalence_on_dense_data": (
+            "LandscapeKMeans per K: random draws over rows differ between weighted and "
+            "repeated data (see below)"
+        ),
+    },
     "LandscapeKMeans": {
         # The energy is the same function of the centres for integer weights and for
         # repeated rows (tests/cluster/test_kmeans_objective.py checks it), but the

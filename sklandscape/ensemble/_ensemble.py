@@ -288,10 +288,11 @@ class LandscapeEnsembleClassifier(MetaEstimatorMixin, ClassifierMixin, BaseEstim
         }.get(self.selection, "minima")
         warnings.warn(
             f"n_members={self.n_members} but the landscape offers only {len(selected)} "
-            f"{offered} ({landscape.n_minima} minima found); using {len(selected)} members. "
-            "Explore longer (n_hops, n_chains) for more.",
+            f"({offered}; {landscape.n_minima} minim{'um' if landscape.n_minima == 1 else 'a'} "
+            "found), so the ensemble has "
+            f"{len(selected)}. Explore longer (n_hops, n_chains) for more.",
             UserWarning,
-            stacklevel=3,
+            stacklevel=4,
         )
 
     def _member_weights(self, landscape, selected, temperatures):

@@ -79,8 +79,9 @@ class LandscapeKSelector(ClusterMixin, BaseEstimator):
 
     Parameters
     ----------
-    k_range : array-like of int, default=range(2, 11)
-        Candidate numbers of clusters, each in ``[2, n_samples - 1]``.
+    k_range : array-like of int, default=(2, 3, ..., 10)
+        Candidate numbers of clusters, each in ``[2, n_samples - 1]``
+        (e.g. ``range(2, 11)``).
     criterion : str or callable, default="landscape"
         A name from the list above, or ``criterion(results) -> scores``
         taking the dict :attr:`results_` (without the score columns) and
@@ -175,7 +176,7 @@ class LandscapeKSelector(ClusterMixin, BaseEstimator):
 
     def __init__(
         self,
-        k_range=range(2, 11),
+        k_range=tuple(range(2, 11)),
         *,
         criterion="landscape",
         temperature_scale=1.0,
@@ -228,6 +229,11 @@ class LandscapeKSelector(ClusterMixin, BaseEstimator):
         """
         X = validate_data(self, X, dtype=[np.float64, np.float32])
         n_samples = X.shape[0]
+        if n_samples < 3:
+            raise ValueError(
+                f"n_samples={n_samples}: choosing K needs at least 3 samples "
+                "(K from 2 to n_samples - 1)."
+            )
         candidates = _check_k_range(self.k_range, n_samples)
         sample_weight = _check_sample_weight(
             sample_weight, X, dtype=np.float64, ensure_non_negative=True
