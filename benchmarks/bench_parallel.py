@@ -14,10 +14,11 @@
 4. Work shipped to the workers: how many times one fit pickles its objective
    (the training data travels inside it), and its pickled size.
 
-Timings are medians of ``--repeats`` runs in this process; the machine may be
-shared, so the CPU time of the main process is not a measure of the work
-(the workers do it) and only wall-clock times are reported. Warm-up runs
-start the worker pool before any timing.
+Timings are medians of ``--repeats`` runs in this process. Section 1 times
+the wall clock (the workers do the work; a warm-up run starts the worker pool
+first), so it needs two otherwise idle cores. Sections 2 and 3 run on one
+core with one BLAS thread and time this process's CPU, which other programs
+sharing the machine disturb much less.
 
 Run: ``PYTHONPATH=. python benchmarks/bench_parallel.py [--repeats 3] [--quick]
 [--only speedup|samples|params|shipping]``.
@@ -36,18 +37,29 @@ from threadpoolctl import threadpool_limits
 from sklandscape import LandscapeKMeans, LandscapeMLPClassifier
 
 
-def median_wall(function, repeats, one_blas_thread=False):
-    """Median wall-clock seconds of ``function()`` over ``repeats`` runs, and its last result.
+def median_wall(function, repeats):
+    """Median wall-clock seconds of ``function()`` over ``repeats`` runs, and its last result."""
+    times, result = [], None
+    for _ in range(repeats):
+        start = time.perf_counter()
+        result = function()
+        times.append(time.perf_counter() - start)
+    return statistics.median(times), result
 
-    ``one_blas_thread``: run with BLAS limited to one thread in this process too
-    (the engine limits its workers, not the work done before dispatch).
+
+def median_cpu_one_thread(function, repeats):
+    """Median CPU seconds of ``function()`` run in this process with one BLAS thread.
+
+    With ``n_jobs=1`` and one BLAS thread all the work is done by this
+    process, so its CPU time measures the work without the noise of other
+    programs sharing the cores.
     """
     times, result = [], None
     for _ in range(repeats):
-        with threadpool_limits(limits=1 if one_blas_thread else None):
-            start = time.perf_counter()
+        with threadpool_limits(limits=1):
+            start = time.process_time()
             result = function()
-            times.append(time.perf_counter() - start)
+            times.append(time.process_time() - start)
     return statistics.median(times), result
 
 
@@ -127,8 +139,9 @@ def bench_samples(repeats, quick):
         ).fit(*mlp_data(n)),
     }
     print(
-        f"\n2. time per hop vs n_samples (basin-hopping only, {hops} hops x 2 chains, n_jobs=1, "
-        f"one BLAS thread; K-means K=8 in 5-D, MLP (8,) on 8 features), median of {repeats}"
+        f"\n2. CPU time per hop vs n_samples (basin-hopping only, {hops} hops x 2 chains, "
+        f"n_jobs=1, one BLAS thread; K-means K=8 in 5-D, MLP (8,) on 8 features), "
+        f"median of {repeats}"
     )
     print(
         f"{'model':<10}{'n_samples':>10}{'minima':>8}{'s/hop':>10}{'ratio':>8}"
@@ -137,7 +150,7 @@ def bench_samples(repeats, quick):
     for name, fit in fits.items():
         base = None
         for n in sizes[name]:
-            seconds, model = median_wall(lambda f=fit, n=n: f(n), repeats, one_blas_thread=True)
+            seconds, model = median_cpu_one_thread(lambda f=fit, n=n: f(n), repeats)
             metadata = model.landscape_.metadata
             per_hop = seconds / metadata["n_hops_total"]
             # evaluations of the verified quenches: a fairer unit when quench lengths vary
@@ -155,19 +168,18 @@ def bench_parameters(repeats, quick):
     hops, n = 5, 1000
     X, y = mlp_data(n)
     print(
-        f"\n3. MLP time per hop vs n_params ({n} x 8 data, {hops} hops x 2 chains, n_jobs=1, "
+        f"\n3. MLP CPU time per hop vs n_params ({n} x 8 data, {hops} hops x 2 chains, n_jobs=1, "
         "one BLAS thread), "
         f"median of {repeats}"
     )
     print(f"{'hidden':>8}{'n_params':>10}{'minima':>8}{'s/hop':>10}{'ratio':>8}{'p ratio':>9}")
     base = base_params = None
     for width in widths:
-        seconds, model = median_wall(
+        seconds, model = median_cpu_one_thread(
             lambda w=width: LandscapeMLPClassifier(
                 (w,), alpha=1e-3, n_hops=hops, n_chains=2, connect=False, n_jobs=1, random_state=0
             ).fit(X, y),
             repeats,
-            one_blas_thread=True,
         )
         ls = model.landscape_
         per_hop = seconds / ls.metadata["n_hops_total"]
