@@ -397,12 +397,19 @@ def _results_table(candidates, features):
 
 
 def _best_k(candidates, scores):
-    """The K of highest score (``nan`` never wins); ties go to the largest K."""
-    filled = np.where(np.isnan(scores), -np.inf, scores)
-    return candidates[filled == filled.max()].max()
+    """The K of highest score (``nan`` never wins, not even over ``-inf``); ties: largest K."""
+    defined = ~np.isnan(scores)
+    return candidates[defined & (scores == scores[defined].max())].max()
 
 
 def _rank(scores):
-    """Rank 1 for the best score, ties sharing the best rank; ``nan`` ranks last."""
-    filled = np.where(np.isnan(scores), -np.inf, scores)
-    return np.array([1 + np.count_nonzero(filled > s) for s in filled], dtype=np.int64)
+    """Rank 1 for the best score, ties sharing the best rank; ``nan`` ranks after ``-inf``."""
+    defined = ~np.isnan(scores)
+    n_defined = np.count_nonzero(defined)
+    return np.array(
+        [
+            1 + np.count_nonzero(scores[defined] > s) if d else 1 + n_defined
+            for s, d in zip(scores, defined, strict=True)
+        ],
+        dtype=np.int64,
+    )
