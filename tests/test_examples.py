@@ -30,6 +30,7 @@ print("open figures:", len(plt.get_fignums()))
 
 def test_the_gallery_has_its_examples():
     expected = {
+        "plot_choose_k",
         "plot_dask_scale_out",
         "plot_explore_function",
         "plot_gp_landscape",
