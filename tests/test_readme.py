@@ -1,0 +1,115 @@
+"""The README's Python examples run, and print the values their comments promise.
+
+Every ```python block of README.md runs in its own process, headless, as a
+reader would paste it. A line ``print(...)  # comment`` whose comment holds
+numbers is checked: the comment's numbers must appear, in order, among the
+numbers printed, each equal at the precision the comment writes it with
+(``-146.70`` matches ``-146.6995``). Blocks that need outside services (a dask
+scheduler address) are left out.
+"""
+
+import os
+import re
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+import sklandscape
+
+REPOSITORY = Path(sklandscape.__file__).resolve().parents[1]
+README = REPOSITORY / "README.md"
+NUMBER = re.compile(r"[-+]?\d+(?:\.\d+)?(?:[eE][-+]?\d+)?")
+NEEDS_SERVICE = ("scheduler-address",)
+
+# Defines check(printed_text, comment): the comment's numbers, in order, among the printed ones.
+CHECKER = r'''
+import re as _re
+_NUMBER = _re.compile(r"[-+]?\d+(?:\.\d+)?(?:[eE][-+]?\d+)?")
+
+def _decimals(token):
+    mantissa = _re.split("[eE]", token)[0]
+    return len(mantissa.split(".")[1]) if "." in mantissa else 0
+
+def _readme_check(text, comment):
+    printed = [float(t) for t in _NUMBER.findall(text)]
+    position = 0
+    for token in _NUMBER.findall(comment):
+        expected, slack = float(token), 0.5 * 10.0 ** -_decimals(token) * (1 + 1e-9)
+        while position < len(printed) and abs(printed[position] - expected) > slack:
+            position += 1
+        assert position < len(printed), (
+            f"README promises {token} ({comment.strip()!r}) but printed: {text}"
+        )
+        position += 1
+'''
+
+
+def python_blocks():
+    """(line number, code) of every ```python block."""
+    blocks, lines = [], README.read_text().splitlines()
+    inside, start, code = False, 0, []
+    for number, line in enumerate(lines, 1):
+        if line.strip() == "```python":
+            inside, start, code = True, number, []
+        elif inside and line.strip() == "```":
+            inside = False
+            blocks.append((start, "\n".join(code)))
+        elif inside:
+            code.append(line)
+    return blocks
+
+
+def instrument(code):
+    """Turn ``print(args)  # comment with numbers`` into a checked print."""
+    out = [CHECKER]
+    for line in code.splitlines():
+        match = re.match(r"^(\s*)print\((.*)\)\s*#(.*)$", line)
+        if match and NUMBER.search(match.group(3)):
+            indent, arguments, comment = match.groups()
+            out.append(f"{indent}_text = ' '.join(str(_v) for _v in ({arguments},))")
+            out.append(f"{indent}print(_text)")
+            out.append(f"{indent}_readme_check(_text, {comment!r})")
+        else:
+            out.append(line)
+    return "\n".join(out)
+
+
+BLOCKS = [block for block in python_blocks() if not any(s in block[1] for s in NEEDS_SERVICE)]
+
+
+def test_the_readme_has_examples_to_check():
+    assert len(BLOCKS) >= 4
+    checked = sum(instrument(code).count("_readme_check(_text") for _, code in BLOCKS)
+    assert checked >= 4
+
+
+def test_instrument_checks_at_the_written_precision():
+    namespace = {}
+    exec(CHECKER, namespace)
+    check = namespace["_readme_check"]
+    check("[-146.69951 -108.16673 -80.76782]", "[-146.70, -108.17, -80.77]")
+    check("Landscape: 3 minima, 2 transition states", "3 minima, 2 transition states")
+    with pytest.raises(AssertionError):
+        check("[-146.69951]", "[-146.71]")
+    with pytest.raises(AssertionError):  # order matters
+        check("2 then 3", "3, 2")
+
+
+@pytest.mark.parametrize("line, code", BLOCKS, ids=[f"line{line}" for line, _ in BLOCKS])
+def test_readme_block_runs_and_prints_what_it_says(line, code, tmp_path):
+    env = {
+        **os.environ,
+        "MPLBACKEND": "Agg",
+        "PYTHONPATH": os.pathsep.join([str(REPOSITORY), os.environ.get("PYTHONPATH", "")]),
+    }
+    result = subprocess.run(
+        [sys.executable, "-c", instrument(code)],
+        capture_output=True,
+        text=True,
+        cwd=tmp_path,
+        env=env,
+        timeout=300,
+    )
+    assert result.returncode == 0, f"README block at line {line}:\n{result.stderr[-3000:]}"
