@@ -36,6 +36,7 @@ def test_the_gallery_has_its_examples():
         "plot_gp_landscape",
         "plot_gridsearch_landscape_scorer",
         "plot_kmeans_landscape",
+        "plot_landscape_ensemble",
         "plot_mlp_heat_capacity",
     }
     assert expected <= {path.stem for path in EXAMPLES}
