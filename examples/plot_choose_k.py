@@ -7,15 +7,16 @@ Choosing K from funnel structure
 clusters from the whole landscape of solutions at every K, not from the best
 solution alone. For each candidate K it maps the minima of the K-means cost
 (each one a partition of the data) and the transition states between them,
-then scores K by
+then scores K by the product of two signals,
 
-* the *entropy rise* ``S_{K+1} - S_K``: at the appropriate K the best
-  partition has no near-equivalent rival (a single funnel, entropy near 0),
-  while one cluster more can split any cluster in many near-equivalent ways (a
-  glassy landscape of many competing partitions);
 * the *cost elbow* ``ln E(K-1) - 2 ln E(K) + ln E(K+1)`` of the
   global-minimum cost curve: the cluster added at K pays off more than the
-  next one.
+  next one;
+* the *entropy rise* ``S_{K+1} - S_K``, through ``exp(S_{K+1} - S_K)``, the
+  growth of the effective number of competing partitions: at the appropriate
+  K the best partition has no near-equivalent rival (a single funnel, entropy
+  near 0), while one cluster more can split any cluster in many
+  near-equivalent ways (a glassy landscape of many competing partitions).
 
 Wu, Dicks & Wales (arXiv:2305.17279, 2023) observed the single funnel at the
 appropriate K and its loss as K grows. Here the selector is compared with the

@@ -58,8 +58,9 @@ class LandscapeKSelector(ClusterMixin, BaseEstimator):
 
     .. math::
 
-        s(K) = \underbrace{S_{K+1} - S_K}_{\text{entropy rise}}
-        + \underbrace{\ln E_g(K-1) - 2 \ln E_g(K) + \ln E_g(K+1)}_{\text{cost-curve elbow}},
+        s(K) = \underbrace{\left[\ln E_g(K-1) - 2 \ln E_g(K) + \ln E_g(K+1)\right]}
+                          _{\text{cost-curve elbow}}
+        \; \underbrace{e^{S_{K+1} - S_K}}_{N_{K+1} / N_K},
 
     where ``E_g(K)`` is the global-minimum cost and
     ``S_K = -sum_a p_a ln p_a`` the entropy of the Boltzmann distribution
@@ -68,7 +69,9 @@ class LandscapeKSelector(ClusterMixin, BaseEstimator):
     sample). At the appropriate K the best partition is unique (``S_K ≈ 0``);
     one cluster more can split any cluster in many near-equivalent ways
     (``S_{K+1}`` large); below it the cluster added at K pays off more than
-    the next (the elbow). See :mod:`sklandscape.model_selection._k_criteria`
+    the next (the elbow). The product needs both: the elbow counts in
+    proportion to the growth ``N_{K+1} / N_K`` of the effective number of
+    competing partitions ``N_K = exp(S_K)``. See :mod:`sklandscape.model_selection._k_criteria`
     for the other criteria (``"entropy"``, ``"cost"``, ``"occupation"``,
     ``"funnel"``, ``"frustration"``, ``"msb"``, ``"gap"``) and every formula.
 

@@ -157,7 +157,7 @@ def _expected_scores(features, ks):
     return {
         "cost": cost,
         "entropy": entropy,
-        "landscape": entropy + cost,
+        "landscape": cost * np.exp(entropy),
         "occupation": occupation,
         "funnel": funnel,
         "msb": msb,
