@@ -193,6 +193,7 @@ def bench_parameters(repeats, quick):
 # ------------------------------------------------------- work shipped
 def bench_shipping(quick):
     """Count the pickles of the objective during one fit with n_jobs=2."""
+    from sklandscape._explore._explorer import _TASKS_PER_WORKER
     from sklandscape.neural_network._mlp_objective import MLPObjective
 
     n = 2000 if quick else 20_000
@@ -216,7 +217,8 @@ def bench_shipping(quick):
     rounds = model.landscape_.metadata.get("n_connect_rounds", 0)
     print(f"\n4. objective shipped by one MLP fit ({n} x 8 data, 4 chains, n_jobs=2, loky)")
     print(f"pickled objective: {size / 1e6:.2f} MB; pickled {counter['pickles']} times")
-    print(f"(4 chain tasks + {rounds} connection rounds of up to 4 tasks each)")
+    per_round = 2 * _TASKS_PER_WORKER
+    print(f"(4 chain tasks + {rounds} connection rounds of up to {per_round} tasks each)")
 
 
 def _mlp_training_arrays(model, X, y):
