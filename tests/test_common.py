@@ -18,7 +18,12 @@ from sklandscape import (
     LandscapeMLPClassifier,
 )
 
-CHEAP = {"n_hops": 3, "n_chains": 1, "connect": False}
+# Cheap but not fragile: with 3 quenches an unlucky seed found no verified minimum on the
+# checks' tiny data (about 1 fit in 60 for the GP on check_regressor_multioutput's 11 points;
+# the MLP and the ensemble on 1-feature or unscaled data for 3 of 4 fixed seeds), which the
+# estimators report as a RuntimeError. With 10 quenches seeds 0-3 all pass; the fixed
+# random_state keeps the run deterministic.
+CHEAP = {"n_hops": 10, "n_chains": 1, "connect": False, "random_state": 0}
 
 ESTIMATORS = [
     LandscapeKMeans(n_clusters=2, **CHEAP),
@@ -36,7 +41,6 @@ EXPECTED_FAILED_CHECKS = {
     # (tests/neural_network/test_mlp.py checks the error).
     "LandscapeMLPClassifier": dict.fromkeys(
         [
-            "check_fit2d_1feature",
             "check_fit_idempotent",
             "check_fit_check_is_fitted",
             "check_n_features_in",
