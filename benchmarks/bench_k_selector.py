@@ -117,8 +117,11 @@ def choices(X, n_jobs, seed):
     chosen["LandscapeKSelector"] = selector.n_clusters_
     ks = selector.results_["k"]
     for name in CRITERIA:
-        scores = np.where(np.isnan(selector.results_[f"score_{name}"]), -np.inf,
-                          selector.results_[f"score_{name}"])
+        scores = np.where(
+            np.isnan(selector.results_[f"score_{name}"]),
+            -np.inf,
+            selector.results_[f"score_{name}"],
+        )
         chosen[f"  criterion {name}"] = int(ks[scores == scores.max()].max())
     start = time.perf_counter()
     chosen.update(index_choices(X, K_RANGE))

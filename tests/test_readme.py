@@ -24,7 +24,7 @@ NUMBER = re.compile(r"[-+]?\d+(?:\.\d+)?(?:[eE][-+]?\d+)?")
 NEEDS_SERVICE = ("scheduler-address",)
 
 # Defines check(printed_text, comment): the comment's numbers, in order, among the printed ones.
-CHECKER = r'''
+CHECKER = r"""
 import re as _re
 _NUMBER = _re.compile(r"[-+]?\d+(?:\.\d+)?(?:[eE][-+]?\d+)?")
 
@@ -43,7 +43,7 @@ def _readme_check(text, comment):
             f"README promises {token} ({comment.strip()!r}) but printed: {text}"
         )
         position += 1
-'''
+"""
 
 
 def python_blocks():
