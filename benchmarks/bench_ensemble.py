@@ -152,7 +152,8 @@ def main():
         f"{n_splits} stratified 70/30 splits; mean +- sd of test accuracy and log-loss"
     )
     wins = {name: 0 for name in MODELS if name != "heat capacity"}
-    for name, (X, y) in datasets(args.quick).items():
+    data = datasets(args.quick)
+    for name, (X, y) in data.items():
         start = time.perf_counter()
         scores, sizes, minima = evaluate(X, y, n_splits, n_hops)
         elapsed = time.perf_counter() - start
@@ -176,7 +177,7 @@ def main():
                 wins[model] += 1
     print("\ndatasets where the heat-capacity ensemble has the lower mean test log-loss:")
     for model, count in wins.items():
-        print(f"  vs {model:<16}{count} of {len(datasets(args.quick))}")
+        print(f"  vs {model:<16}{count} of {len(data)}")
 
 
 if __name__ == "__main__":

@@ -45,6 +45,7 @@ from sklearn.preprocessing import StandardScaler
 
 from sklandscape import LandscapeKSelector
 from sklandscape.model_selection._k_criteria import CRITERIA
+from sklandscape.model_selection._k_selector import _best_k
 
 K_RANGE = tuple(range(2, 11))
 MIN_CENTRE_DISTANCE = 7.0
@@ -117,12 +118,7 @@ def choices(X, n_jobs, seed):
     chosen["LandscapeKSelector"] = selector.n_clusters_
     ks = selector.results_["k"]
     for name in CRITERIA:
-        scores = np.where(
-            np.isnan(selector.results_[f"score_{name}"]),
-            -np.inf,
-            selector.results_[f"score_{name}"],
-        )
-        chosen[f"  criterion {name}"] = int(ks[scores == scores.max()].max())
+        chosen[f"  criterion {name}"] = int(_best_k(ks, selector.results_[f"score_{name}"]))
     start = time.perf_counter()
     chosen.update(index_choices(X, K_RANGE))
     seconds["silhouette/CH/DB"] = time.perf_counter() - start
