@@ -80,8 +80,13 @@ class LandscapeTable:
         return dict(self._columns)
 
     def to_pandas(self):
-        """A :class:`pandas.DataFrame` of the one-dimensional columns."""
-        import pandas as pd
+        """A :class:`pandas.DataFrame` of the one-dimensional columns (needs pandas)."""
+        try:
+            import pandas as pd
+        except ImportError as error:
+            raise ImportError(
+                "to_pandas needs pandas: pip install 'sklandscape[pandas]'."
+            ) from error
 
         return pd.DataFrame({k: v for k, v in self._columns.items() if v.ndim == 1})
 
