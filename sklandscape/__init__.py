@@ -11,6 +11,7 @@ __version__ = "0.1.0.dev0"
 _PUBLIC = {
     "explore": "sklandscape._explore",
     "Objective": "sklandscape._explore",
+    "FunctionObjective": "sklandscape._explore",
     "Landscape": "sklandscape.landscape",
     "LandscapeMixin": "sklandscape.base",
     "LandscapeKMeans": "sklandscape.cluster",

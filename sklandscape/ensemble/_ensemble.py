@@ -74,9 +74,9 @@ class LandscapeEnsembleClassifier(MetaEstimatorMixin, ClassifierMixin, BaseEstim
     n_members : int, default=5
         Number of members. When the landscape offers fewer (minima,
         dominating minima, communities), a warning is issued and those are used.
-    selection : {"heat_capacity", "lowest", "random", "communities"} or callable, \
-            default="heat_capacity"
-        How members are chosen (see above).
+    selection : str or callable, default="heat_capacity"
+        How members are chosen: ``"heat_capacity"``, ``"lowest"``,
+        ``"random"``, ``"communities"`` or a callable (see above).
     voting : {"soft", "hard", "meta"}, default="soft"
         How member predictions are combined (see above).
     weights : None, "occupation" or array-like of shape (n_selected,), default=None
@@ -113,7 +113,7 @@ class LandscapeEnsembleClassifier(MetaEstimatorMixin, ClassifierMixin, BaseEstim
         The explored landscape (``estimator_.landscape_``).
     classes_ : ndarray of shape (n_classes,)
     n_features_in_ : int
-    feature_names_in_ : ndarray of shape (n_features_in_,)
+    feature_names_in_ : ndarray of shape (`n_features_in_`,)
         Defined when X has string feature names.
 
     See Also

@@ -1,23 +1,24 @@
 """Which K-means centre coordinates are stable across the minima of a funnel."""
 
+import warnings
 from dataclasses import dataclass
 
 import numpy as np
 
 from ._selection import selected_minima
 
-__all__ = ["StableCentres", "stable_centres"]
+__all__ = ["StableClusterCenters", "stable_cluster_centers"]
 
 
 @dataclass(frozen=True, eq=False)
-class StableCentres:
+class StableClusterCenters:
     """Spread of every centre coordinate across a set of K-means minima.
 
     Attributes
     ----------
     minima : ndarray of int
         The minima compared (sorted).
-    centres : ndarray of shape (n_clusters, n_features)
+    cluster_centers : ndarray of shape (n_clusters, n_features)
         Mean of each canonical (sorted) centre over the minima.
     spread : ndarray of shape (n_clusters, n_features)
         Standard deviation of each centre coordinate.
@@ -28,13 +29,24 @@ class StableCentres:
     """
 
     minima: np.ndarray
-    centres: np.ndarray
+    cluster_centers: np.ndarray
     spread: np.ndarray
     relative_spread: np.ndarray
     stable: np.ndarray
 
+    @property
+    def centres(self):
+        """Deprecated alias of :attr:`cluster_centers` (scikit-learn's spelling)."""
+        warnings.warn(
+            "StableClusterCenters.centres is deprecated and will be removed in 0.3; "
+            "use cluster_centers.",
+            FutureWarning,
+            stacklevel=2,
+        )
+        return self.cluster_centers
 
-def stable_centres(estimator, *, funnel=None, minima=None, tol=0.05):
+
+def stable_cluster_centers(estimator, *, funnel=None, minima=None, tol=0.05):
     """Centre coordinates shared by the clusterings of a funnel of the K-means landscape.
 
     ``minima.x`` holds canonical centres (sorted lexicographically), so the
@@ -56,7 +68,7 @@ def stable_centres(estimator, *, funnel=None, minima=None, tol=0.05):
 
     Returns
     -------
-    StableCentres
+    StableClusterCenters
     """
     if not tol >= 0:
         raise ValueError(f"tol must be non-negative, got {tol!r}.")
@@ -69,9 +81,9 @@ def stable_centres(estimator, *, funnel=None, minima=None, tol=0.05):
     scale = np.sqrt(weights @ (data - mean) ** 2 / objective.total_weight)
     spread = centres.std(axis=0)
     relative = spread / np.where(scale > 0, scale, 1.0)
-    return StableCentres(
+    return StableClusterCenters(
         minima=chosen,
-        centres=centres.mean(axis=0),
+        cluster_centers=centres.mean(axis=0),
         spread=spread,
         relative_spread=relative,
         stable=relative <= tol,
