@@ -53,14 +53,18 @@ def _tree_note(tree, n_minima):
     """What the figure of ``tree`` shows and leaves out, one statement a line."""
     drawn = tree.minima.size
     above, not_joined = tree.left_out()
-    shown = (
-        f"all {_count(drawn, 'minimum', 'minima')}"
-        if drawn == n_minima
-        else f"{drawn} of {n_minima} minima drawn"
-    )
+    if drawn == n_minima:
+        shown = f"all {drawn} minima" if drawn > 1 else _count(drawn, "minimum", "minima")
+    else:
+        shown = f"{drawn} of {n_minima} minima drawn"
     if tree.n_components > 1:
         shown += f", in {tree.n_components} separate trees: no transition state found joins them"
     lines = [shown]
+    n_trees = np.unique(tree.basin[-1, tree.minima]).size if drawn else 0
+    if n_trees > tree.n_components:
+        extra = n_trees - tree.n_components
+        joins = "tree joins" if extra == 1 else "trees join"
+        lines.append(f"{extra} more {joins} the others above the energy window")
     if above.size:
         lines.append(
             f"{_count(above.size, 'minimum', 'minima')} at or above the energy window "

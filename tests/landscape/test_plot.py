@@ -100,6 +100,15 @@ def test_disconnectivity_plot_says_what_trim_and_the_window_leave_out():
     assert "3 minima at or above the energy window" in ax.get_xlabel()
 
 
+def test_disconnectivity_plot_says_when_trees_join_above_the_window():
+    # 0 and 1 join at 2.0, above a window that ends at 1.5: two trees, one component
+    ls = Landscape.from_arrays([0.0, 0.5, 0.2], [2.0], [[0, 1]])
+    ax = ls.plot_disconnectivity(energy_range=(-0.5, 1.5))
+    note = ax.get_xlabel().splitlines()
+    assert note[0] == "all 3 minima, in 2 separate trees: no transition state found joins them"
+    assert note[1] == "1 more tree joins the others above the energy window"
+
+
 def test_titles_name_the_landscape(landscape):
     named = Landscape.from_arrays(
         [0.0, 1.0], [2.0], [[0, 1]], metadata={"title": "kmeans on iris"}
