@@ -18,6 +18,7 @@ import logging
 import sys
 import threading
 import time
+import zipfile
 from pathlib import Path
 
 __all__ = ["main"]
@@ -28,6 +29,17 @@ MIN_SAMPLES_PER_CLASS = 5
 #: A GP explores at most this many samples unless --max-samples says otherwise.
 GP_MAX_SAMPLES = 500
 PLOT_KINDS = ("disconnectivity", "heat-capacity")
+#: Defaults of the estimators the CLI builds, shown by ``--help`` (tests check them).
+ESTIMATOR_DEFAULTS = {
+    "kmeans": {"n_hops": 50, "n_chains": 4},
+    "gp": {"n_hops": 25, "n_chains": 4},
+    "mlp": {"n_hops": 30, "n_chains": 4, "alpha": 1e-4},
+}
+#: Datasets the CLI generates (see _three_scales): name -> description.
+GENERATED_DATASETS = {
+    "three-scales": "80 noisy samples of sin x + 0.5 sin 4x + 0.3 sin 15x on [0, 10]",
+}
+LANDSCAPE_FILE_HELP = "a landscape.npz written by 'sklandscape explore' or 'sklandscape demo'"
 
 
 class CommandError(Exception):
@@ -41,6 +53,27 @@ class _OneLineParser(argparse.ArgumentParser):
         raise CommandError(f"{message} (see '{self.prog} --help')")
 
 
+def _by_model(key):
+    """``"kmeans 50, gp 25, mlp 30"``: each estimator's default of ``key``."""
+    return ", ".join(f"{m} {d[key]}" for m, d in ESTIMATOR_DEFAULTS.items() if key in d)
+
+
+def _n_jobs(text):
+    """``--n-jobs``: a nonzero integer (negative counts back from all cores)."""
+    try:
+        value = int(text)
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"expected a whole number, got {text!r}") from None
+    if value == 0:
+        raise argparse.ArgumentTypeError(
+            "0 workers cannot run anything: give 1 or more, or -1 for every core"
+        )
+    return value
+
+
+N_JOBS_HELP = "parallel workers; -1: every core (default: 1)"
+
+
 def _build_parser():
     parser = _OneLineParser(
         prog="sklandscape",
@@ -49,11 +82,17 @@ def _build_parser():
     )
     commands = parser.add_subparsers(dest="command", required=True, parser_class=_OneLineParser)
 
-    demo = commands.add_parser("demo", help="explore bundled datasets with every estimator")
-    demo.add_argument(
-        "--out", default="sklandscape-demo", metavar="DIR", help="output folder (%(default)s)"
+    demo = commands.add_parser(
+        "demo",
+        help="explore K-means and an MLP on iris, a GP on the generated three-scales signal",
     )
-    demo.add_argument("--n-jobs", type=int, default=None, metavar="N", help="parallel workers")
+    demo.add_argument(
+        "--out",
+        default="sklandscape-demo",
+        metavar="DIR",
+        help="output folder (default: %(default)s)",
+    )
+    demo.add_argument("--n-jobs", type=_n_jobs, default=None, metavar="N", help=N_JOBS_HELP)
     # a few hops per estimator: a smoke test of the whole pipeline (used by the tests)
     demo.add_argument("--quick", action="store_true", help=argparse.SUPPRESS)
 
@@ -63,24 +102,51 @@ def _build_parser():
         "--data",
         required=True,
         metavar="NAME|FILE.csv",
-        help="a dataset bundled with scikit-learn (iris, wine, diabetes, ...) or a CSV file",
+        help="a dataset bundled with scikit-learn (iris, wine, diabetes, ...), a CSV file, "
+        "or three-scales (generated: " + GENERATED_DATASETS["three-scales"] + ")",
     )
     explore.add_argument(
         "--target", metavar="COL", help="target column of a CSV file (default: the last)"
     )
-    explore.add_argument("--n-clusters", type=int, default=3, metavar="K", help="K for kmeans")
     explore.add_argument(
-        "--hidden", type=int, nargs="+", default=[10], metavar="N", help="mlp hidden layer sizes"
+        "--n-clusters",
+        type=int,
+        default=3,
+        metavar="K",
+        help="K for kmeans (default: %(default)s)",
     )
-    explore.add_argument("--alpha", type=float, default=None, help="mlp L2 penalty")
     explore.add_argument(
-        "--n-hops", type=int, default=None, metavar="N", help="basin-hopping steps per chain"
+        "--hidden",
+        type=int,
+        nargs="+",
+        default=[10],
+        metavar="N",
+        help="mlp hidden layer sizes (default: 10)",
     )
     explore.add_argument(
-        "--n-chains", type=int, default=None, metavar="N", help="basin-hopping chains"
+        "--alpha",
+        type=float,
+        default=None,
+        help=f"mlp L2 penalty (default: {ESTIMATOR_DEFAULTS['mlp']['alpha']:g})",
     )
-    explore.add_argument("--n-jobs", type=int, default=None, metavar="N", help="parallel workers")
-    explore.add_argument("--random-state", type=int, default=0, metavar="SEED", help="seed")
+    explore.add_argument(
+        "--n-hops",
+        type=int,
+        default=None,
+        metavar="N",
+        help=f"basin-hopping steps per chain (default: {_by_model('n_hops')})",
+    )
+    explore.add_argument(
+        "--n-chains",
+        type=int,
+        default=None,
+        metavar="N",
+        help=f"basin-hopping chains (default: {_by_model('n_chains')})",
+    )
+    explore.add_argument("--n-jobs", type=_n_jobs, default=None, metavar="N", help=N_JOBS_HELP)
+    explore.add_argument(
+        "--random-state", type=int, default=0, metavar="SEED", help="seed (default: %(default)s)"
+    )
     explore.add_argument(
         "--max-samples",
         type=int,
@@ -97,11 +163,16 @@ def _build_parser():
     )
 
     show = commands.add_parser("show", help="summarise a saved landscape")
-    show.add_argument("file")
+    show.add_argument("file", metavar="FILE", help=LANDSCAPE_FILE_HELP)
 
     plot = commands.add_parser("plot", help="plot a saved landscape")
-    plot.add_argument("file")
-    plot.add_argument("--kind", required=True, choices=PLOT_KINDS)
+    plot.add_argument("file", metavar="FILE", help=LANDSCAPE_FILE_HELP)
+    plot.add_argument(
+        "--kind",
+        required=True,
+        choices=PLOT_KINDS,
+        help="disconnectivity graph or heat capacity C_V(T) with its C+/C- parts",
+    )
     plot.add_argument("--out", required=True, metavar="PNG", help="PNG file to write")
     return parser
 
@@ -113,6 +184,11 @@ def _load_dataset(name, target=None):
     if path.suffix or len(path.parts) > 1 or path.is_file():
         # it names a file, not a bundled dataset
         return _load_csv(path, target)
+    if name in GENERATED_DATASETS:
+        if target is not None:
+            raise CommandError("--target applies to CSV files only")
+        X, y = _three_scales()
+        return X, y, ["x"], f"{name} (generated)"
     from sklearn import datasets
 
     loader = getattr(datasets, f"load_{name}", None)
@@ -125,13 +201,31 @@ def _load_dataset(name, target=None):
             and "image" not in n
         )
         raise CommandError(
-            f"unknown dataset {name!r}: give a CSV file or one of {', '.join(bundled)}"
+            f"unknown dataset {name!r}: give a CSV file or one of "
+            f"{', '.join(bundled + sorted(GENERATED_DATASETS))}"
         )
     if target is not None:
         raise CommandError("--target applies to CSV files only")
     bunch = loader()
     y = bunch.target if bunch.target.ndim == 1 else bunch.target[:, 0]
     return bunch.data, y, list(getattr(bunch, "feature_names", [])), f"scikit-learn {name}"
+
+
+def _three_scales(n_samples=80, noise=0.1):
+    """A 1-D signal with three length scales: ``sin x + 0.5 sin 4x + 0.3 sin 15x`` + noise.
+
+    A Gaussian process with an RBF and a white-noise kernel explains it at
+    three length scales (each optimum of the likelihood takes the finer
+    waves for noise), so its landscape has several optima joined by
+    transition states (Rasmussen & Williams, *Gaussian Processes for Machine
+    Learning*, 2006, sec. 5.4.1, on multiple optima of the marginal likelihood).
+    """
+    import numpy as np
+
+    x = np.sort(np.random.RandomState(0).uniform(0, 10, n_samples))
+    y = np.sin(x) + 0.5 * np.sin(4 * x) + 0.3 * np.sin(15 * x)
+    y = y + np.random.RandomState(1).normal(0, noise, n_samples)
+    return x.reshape(-1, 1), y
 
 
 def _load_csv(path, target):
@@ -240,6 +334,27 @@ def _json_default(value):
     return str(value)
 
 
+def _model_label(model, args):
+    """How figure titles name the model: ``"K-means (K = 3)"``, ``"MLP (hidden 3)"``, ..."""
+    if model == "kmeans":
+        return f"K-means (K = {args.n_clusters})"
+    if model == "mlp":
+        return f"MLP (hidden {' x '.join(str(n) for n in args.hidden)})"
+    return "GP (RBF + white noise)"
+
+
+def _titled(landscape, title):
+    """A copy of ``landscape`` whose metadata names it (the figures' titles)."""
+    from .landscape import Landscape
+
+    return Landscape(
+        landscape.minima.to_dict(),
+        landscape.transition_states.to_dict(),
+        landscape.n_params,
+        {**landscape.metadata, "title": title},
+    )
+
+
 def _write_figures(landscape, out):
     """Disconnectivity graph and heat capacity (with C+ / C-) as PNG files in ``out``."""
     import matplotlib
@@ -295,7 +410,7 @@ def _run_model(model, data_name, args, out, stream, progress):
     estimator.fit(X) if model == "kmeans" else estimator.fit(X, y)
     seconds = time.perf_counter() - start
     progress.end()
-    landscape = estimator.landscape_
+    landscape = _titled(estimator.landscape_, f"{_model_label(model, args)} on {description}")
     out.mkdir(parents=True, exist_ok=True)
     landscape.save(out / "landscape.npz")
     summary = _landscape_summary(landscape)
@@ -313,7 +428,8 @@ def _run_model(model, data_name, args, out, stream, progress):
 #: What ``sklandscape demo`` explores: (model, dataset, settings), each in seconds.
 DEMO_JOBS = (
     ("kmeans", "iris", {"n_clusters": 3, "n_hops": 20}),
-    ("gp", "diabetes", {"max_samples": 150, "n_hops": 10, "n_chains": 2}),
+    # three length scales: three optima of the GP likelihood, two heat-capacity peaks
+    ("gp", "three-scales", {"n_hops": 15, "n_chains": 2}),
     ("mlp", "iris", {"hidden": [3], "alpha": 3e-4, "n_hops": 10, "n_chains": 2}),
 )
 #: Settings of ``demo --quick``: a smoke test of the pipeline in a few seconds.
@@ -372,6 +488,9 @@ def _load_landscape(path):
 
     if not Path(path).is_file():
         raise CommandError(f"no such file: {path}")
+    if not zipfile.is_zipfile(path):
+        # landscape files are .npz (zip) archives; np.load would take a text file for a pickle
+        raise CommandError(f"{path}: not a landscape file (expected {LANDSCAPE_FILE_HELP})")
     try:
         return Landscape.load(path)
     except ValueError as exc:

@@ -104,7 +104,67 @@ def test_not_a_landscape_file(tmp_path, capsys):
     path = tmp_path / "fake.npz"
     path.write_bytes(b"this is not a landscape")
     status, _, err = run(["show", str(path)], capsys)
-    assert_one_line_error(status, err)
+    assert_one_line_error(status, err, "not a landscape file")
+
+
+@pytest.mark.parametrize("command", ["show", "plot"])
+def test_a_csv_file_is_not_a_landscape_file(blobs_csv, command, tmp_path, capsys):
+    # np.load reads a text file as a pickle and answers with its allow_pickle advice
+    path, _ = blobs_csv
+    argv = [command, str(path)]
+    if command == "plot":
+        argv += ["--kind", "heat-capacity", "--out", str(tmp_path / "cv.png")]
+    status, out, err = run(argv, capsys)
+    assert_one_line_error(status, err, str(path), "not a landscape file", "landscape.npz")
+    assert "pickle" not in err
+    assert out == ""
+    assert not (tmp_path / "cv.png").exists()
+
+
+@pytest.mark.parametrize("command", [["explore", "kmeans", "--data", "iris"], ["demo"]])
+def test_zero_workers_is_refused_in_the_clis_own_words(command, tmp_path, capsys):
+    status, out, err = run(command + ["--n-jobs", "0", "--out", str(tmp_path / "o")], capsys)
+    assert_one_line_error(status, err, "--n-jobs", "0 workers", "-1 for every core")
+    assert "Parallel" not in err  # not joblib's "n_jobs == 0 in Parallel has no meaning"
+    assert not (tmp_path / "o").exists()
+
+
+def help_text(argv, capsys):
+    """What ``sklandscape ARGV --help`` prints."""
+    with pytest.raises(SystemExit) as exit_info:
+        main(argv + ["--help"])
+    assert exit_info.value.code == 0
+    return " ".join(capsys.readouterr().out.split())
+
+
+def test_explore_help_shows_the_defaults(capsys):
+    import inspect
+
+    text = help_text(["explore"], capsys)
+    assert "--n-clusters K K for kmeans (default: 3)" in text
+    estimators = {
+        "kmeans": sklandscape.LandscapeKMeans,
+        "gp": sklandscape.LandscapeGPRegressor,
+        "mlp": sklandscape.LandscapeMLPClassifier,
+    }
+    # the defaults quoted are the estimators' own
+    hops, chains = [], []
+    for model, estimator in estimators.items():
+        parameters = inspect.signature(estimator).parameters
+        hops.append(f"{model} {parameters['n_hops'].default}")
+        chains.append(f"{model} {parameters['n_chains'].default}")
+    assert f"steps per chain (default: {', '.join(hops)})" in text
+    assert f"basin-hopping chains (default: {', '.join(chains)})" in text
+    alpha = inspect.signature(sklandscape.LandscapeMLPClassifier).parameters["alpha"].default
+    assert f"mlp L2 penalty (default: {alpha:g})" in text
+    assert "--random-state SEED seed (default: 0)" in text
+    assert "-1: every core (default: 1)" in text
+
+
+@pytest.mark.parametrize("command", ["show", "plot"])
+def test_show_and_plot_explain_their_file_argument(command, capsys):
+    text = help_text([command], capsys)
+    assert "FILE a landscape.npz written by 'sklandscape explore' or 'sklandscape demo'" in text
 
 
 def test_python_dash_m_reports_one_line_without_traceback(tmp_path):
@@ -214,13 +274,50 @@ def test_plot_disconnectivity_without_transition_states(tmp_path, capsys):
 def test_quick_demo_runs_every_estimator(tmp_path, capsys):
     status, stdout, err = run(["demo", "--quick", "--out", str(tmp_path)], capsys)
     assert status == 0, err
-    for model in ("kmeans", "gp", "mlp"):
+    titles = {
+        "kmeans": "K-means (K = 3) on scikit-learn iris",
+        "gp": "GP (RBF + white noise) on three-scales (generated)",
+        "mlp": "MLP (hidden 3) on scikit-learn iris",
+    }
+    for model, title in titles.items():
         summary = json.loads((tmp_path / model / "summary.json").read_text())
         assert summary["model"] == model
         assert summary["n_minima"] >= 1
         assert (tmp_path / model / "heat_capacity.png").is_file()
+        # the saved landscape names itself, so 'sklandscape plot' titles it too
+        landscape = sklandscape.Landscape.load(tmp_path / model / "landscape.npz")
+        assert landscape.metadata["title"] == title
     table = stdout[stdout.index("model") :]
     assert all(model in table for model in ("kmeans", "gp", "mlp"))
+
+
+def test_the_demos_gp_problem_has_the_optima_restarts_find(tmp_path, capsys):
+    """three-scales: the landscape's minima are the optima L-BFGS restarts reach, all three."""
+    from sklearn.gaussian_process import GaussianProcessRegressor
+    from sklearn.gaussian_process.kernels import RBF, WhiteKernel
+    from sklearn.gaussian_process.kernels import ConstantKernel as C
+    from sklearn.preprocessing import StandardScaler
+
+    from sklandscape.cli import _three_scales
+
+    out = tmp_path / "gp"
+    argv = ["explore", "gp", "--data", "three-scales", "--n-hops", "15", "--n-chains", "2"]
+    status, _, err = run(argv + ["--out", str(out)], capsys)
+    assert status == 0, err
+    landscape = sklandscape.Landscape.load(out / "landscape.npz")
+    # scikit-learn's own optimiser from length scales across the range, on the same data
+    X, y = _three_scales()
+    X = StandardScaler().fit_transform(X)
+    optima = set()
+    for length_scale in (0.03, 0.1, 1.0):
+        kernel = C(1.0) * RBF(length_scale) + WhiteKernel(0.1)
+        gp = GaussianProcessRegressor(kernel, normalize_y=True).fit(X, y)
+        optima.add(round(-gp.log_marginal_likelihood_value_, 3))
+    assert len(optima) == 3
+    np.testing.assert_allclose(landscape.minima.energy, sorted(optima), atol=2e-3)
+    assert landscape.n_transition_states >= 2  # the three optima are joined
+    assert len(landscape.heat_capacity_peaks()) >= 1
+    assert (out / "disconnectivity.png").is_file()
 
 
 # ------------------------------------------------------------ live line

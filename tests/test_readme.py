@@ -4,8 +4,9 @@ Every ```python block of README.md runs in its own process, headless, as a
 reader would paste it. A line ``print(...)  # comment`` whose comment holds
 numbers is checked: the comment's numbers must appear, in order, among the
 numbers printed, each equal at the precision the comment writes it with
-(``-146.70`` matches ``-146.6995``). Blocks that need outside services (a dask
-scheduler address) are left out.
+(``-146.70`` matches ``-146.6995``). Every figure a block saves with
+``savefig("name.png")`` must be written. The scale-out block starts a real
+dask ``LocalCluster``, so none is left out.
 
 The promises must hold on any x86-64 machine with the same package versions, whose
 BLAS kernel and SIMD code paths change the last bits of sums and so, through
@@ -29,7 +30,6 @@ import sklandscape
 REPOSITORY = Path(sklandscape.__file__).resolve().parents[1]
 README = REPOSITORY / "README.md"
 NUMBER = re.compile(r"[-+]?\d+(?:\.\d+)?(?:[eE][-+]?\d+)?")
-NEEDS_SERVICE = ("scheduler-address",)
 #: Environment of each numerical-kernel setting the blocks run under.
 KERNELS = {
     "this-machine": {},
@@ -38,6 +38,8 @@ KERNELS = {
         "NPY_DISABLE_CPU_FEATURES": "X86_V3 X86_V4 AVX512_ICL AVX512_SPR",
     },
 }
+SAVED_FIGURE = re.compile(r"savefig\(\s*[\"']([^\"']+)[\"']")
+PNG_MAGIC = b"\x89PNG\r\n\x1a\n"
 
 # Defines check(printed_text, comment): the comment's numbers, in order, among the printed ones.
 CHECKER = r"""
@@ -92,13 +94,28 @@ def instrument(code):
     return "\n".join(out)
 
 
-BLOCKS = [block for block in python_blocks() if not any(s in block[1] for s in NEEDS_SERVICE)]
+BLOCKS = python_blocks()
 
 
 def test_the_readme_has_examples_to_check():
     assert len(BLOCKS) >= 4
     checked = sum(instrument(code).count("_readme_check(_text") for _, code in BLOCKS)
     assert checked >= 4
+
+
+def test_the_scale_out_block_is_checked_on_a_local_cluster():
+    (scale_out,) = [code for _, code in BLOCKS if "dask" in code]
+    assert "LocalCluster(" in scale_out and 'parallel_config(backend="dask")' in scale_out
+    # est, X and y are defined in the block itself
+    assert re.search(r"^X, y = ", scale_out, re.MULTILINE)
+    assert re.search(r"^est = ", scale_out, re.MULTILINE)
+    assert "_readme_check(_text" in instrument(scale_out)
+
+
+def test_every_plotting_block_saves_its_figure():
+    for line, code in BLOCKS:
+        if re.search(r"\.plot_\w+\(", code):
+            assert SAVED_FIGURE.search(code) or "plt.show()" in code, f"block at line {line}"
 
 
 def test_instrument_checks_at_the_written_precision():
@@ -133,3 +150,5 @@ def test_readme_block_runs_and_prints_what_it_says(line, code, kernel, tmp_path)
     assert result.returncode == 0, (
         f"README block at line {line}, {kernel} kernels:\n{result.stderr[-3000:]}"
     )
+    for name in SAVED_FIGURE.findall(code):
+        assert (tmp_path / name).read_bytes()[:8] == PNG_MAGIC, name

@@ -10,7 +10,10 @@ come from one union-find pass over the transition states sorted by energy.
 
 Layout: at every node the children are ordered by their lowest minimum,
 placed centre-out (lowest in the middle, then alternately right and left),
-so the global minimum's branch runs down the centre.
+so the global minimum's branch runs down the centre. Minima that no
+transition state joins (separate connected components of the network) make
+separate trees, side by side from left to right in the order of their lowest
+minimum, one empty leaf slot apart; the global minimum's tree comes first.
 """
 
 from dataclasses import dataclass
@@ -38,13 +41,18 @@ class DisconnectivityTree:
     leaf_level : ndarray of int, shape (n_min,)
         First level strictly above each minimum (-1 when not in the tree).
     leaf_x : ndarray of shape (n_min,)
-        Horizontal position of each leaf (NaN when not in the tree).
+        Horizontal position of each leaf (NaN when not in the tree): 0, 1, 2, ...
+        within a connected component, with one empty slot between components.
     node_level, node_parent : ndarray of int, shape (n_nodes,)
         Level of each node and its parent one level up (-1 at the top).
     node_x : ndarray of shape (n_nodes,)
         Horizontal position of each node: the mean of its children's.
     node_size : ndarray of int, shape (n_nodes,)
         Number of minima in each node.
+    component : ndarray of int, shape (n_min,)
+        Connected component of each minimum in the network of all transition
+        states, numbered 0, 1, ... in the order of their lowest minimum (0 holds
+        the global minimum).
     """
 
     levels: np.ndarray
@@ -57,11 +65,32 @@ class DisconnectivityTree:
     node_parent: np.ndarray
     node_x: np.ndarray
     node_size: np.ndarray
+    component: np.ndarray
 
     @property
     def n_nodes(self):
         """Number of superbasin nodes over all levels."""
         return self.node_level.size
+
+    @property
+    def n_components(self):
+        """Number of connected components among the minima in the tree."""
+        return np.unique(self.component[self.minima]).size
+
+    def left_out(self):
+        """Minima of the landscape that the tree leaves out, by reason.
+
+        Returns
+        -------
+        above_window : ndarray of int
+            Minima at or above the top level (outside the energy window).
+        not_joined : ndarray of int
+            Minima below the top level that are not joined to the global
+            minimum by transition states at or below it (left out by ``trim``).
+        """
+        out = self.leaf_level < 0
+        above = self.energy >= self.levels[-1]
+        return np.flatnonzero(out & above), np.flatnonzero(out & ~above)
 
     def leaf_segments(self):
         """Line segments from each leaf minimum up to its first node.
@@ -110,8 +139,9 @@ def build_tree(energy, ts_energy, ts_pairs, root, n_levels, energy_range, trim):
     levels[-1] = high
     kept = energy < high
     if trim:
-        component = _components(energy.size, ts_pairs[ts_energy <= high])
-        kept &= component == component[root]
+        joined = _components(energy.size, ts_pairs[ts_energy <= high])
+        kept &= joined == joined[root]
+    component = _ranked_components(energy, ts_pairs)
     basin, node_level, node_parent = _superbasins(energy, ts_energy, ts_pairs, kept, levels)
     leaf_level = np.where(kept, np.searchsorted(levels, energy, side="right"), -1)
     node_size = np.bincount(basin[basin >= 0], minlength=node_level.size)
@@ -120,7 +150,7 @@ def build_tree(energy, ts_energy, ts_pairs, root, n_levels, energy_range, trim):
         present = basin[level] >= 0
         np.minimum.at(node_lowest, basin[level, present], energy[present])
     leaves_in_order, leaf_x, node_x = _layout(
-        energy, basin, leaf_level, node_level, node_parent, node_lowest
+        energy, basin, leaf_level, node_level, node_parent, node_lowest, component
     )
     return DisconnectivityTree(
         levels=levels,
@@ -133,6 +163,7 @@ def build_tree(energy, ts_energy, ts_pairs, root, n_levels, energy_range, trim):
         node_parent=node_parent,
         node_x=node_x,
         node_size=node_size,
+        component=component,
     )
 
 
@@ -166,6 +197,17 @@ def _components(n_min, ts_pairs):
     for a, b in ts_pairs.tolist():
         _union(parent, a, b)
     return _find_roots(np.array(parent, dtype=np.int64))
+
+
+def _ranked_components(energy, ts_pairs):
+    """Connected component of every minimum, numbered by the component's lowest minimum."""
+    roots = _components(energy.size, ts_pairs)
+    labels, inverse = np.unique(roots, return_inverse=True)
+    lowest = np.full(labels.size, np.inf)
+    np.minimum.at(lowest, inverse, energy)
+    rank = np.empty(labels.size, dtype=np.int64)
+    rank[np.lexsort((labels, lowest))] = np.arange(labels.size)
+    return rank[inverse]
 
 
 def _default_window(energy, ts_energy, ts_pairs, root, trim):
@@ -222,8 +264,12 @@ def _centre_out(items, keys):
     return left[::-1] + ranked[:1] + right
 
 
-def _layout(energy, basin, leaf_level, node_level, node_parent, node_lowest):
-    """Leaf order and positions (centre-out at every node); node x = mean of children."""
+def _layout(energy, basin, leaf_level, node_level, node_parent, node_lowest, component):
+    """Leaf order and positions (centre-out at every node); node x = mean of children.
+
+    The top nodes are grouped by connected component (in the order of the
+    components' labels), each group centre-out; one empty slot separates groups.
+    """
     n_nodes = node_level.size
     children = [[] for _ in range(n_nodes)]
     for node in np.flatnonzero(node_parent >= 0):
@@ -231,19 +277,32 @@ def _layout(energy, basin, leaf_level, node_level, node_parent, node_lowest):
     for minimum in np.flatnonzero(leaf_level >= 0):
         node = basin[leaf_level[minimum], minimum]
         children[node].append(("leaf", int(minimum), energy[minimum]))
+    top_level = node_level.max() if n_nodes else 0
     tops = [("node", int(n), node_lowest[n]) for n in np.flatnonzero(node_parent < 0)]
-    tops = [t for t in tops if node_level[t[1]] == node_level.max()] if n_nodes else []
-    order = []
-    stack = list(reversed(_centre_out(tops, [t[2] for t in tops])))
-    while stack:
-        kind, index, _ = stack.pop()
-        if kind == "leaf":
-            order.append(index)
-            continue
-        ranked = _centre_out(children[index], [c[2] for c in children[index]])
-        stack.extend(reversed(ranked))
+    tops = [t for t in tops if node_level[t[1]] == top_level] if n_nodes else []
+    top_component = {}
+    for minimum in np.flatnonzero(leaf_level >= 0):
+        top_component[int(basin[top_level, minimum])] = int(component[minimum])
+    ordered_tops = []
+    for label in sorted({top_component[t[1]] for t in tops}):
+        group = [t for t in tops if top_component[t[1]] == label]
+        ordered_tops.extend(_centre_out(group, [t[2] for t in group]))
     leaf_x = np.full(energy.size, np.nan)
-    leaf_x[order] = np.arange(len(order), dtype=float)
+    order, x, previous = [], 0.0, None
+    for top in ordered_tops:
+        if previous is not None and top_component[top[1]] != previous:
+            x += 1.0  # an empty slot between components
+        previous = top_component[top[1]]
+        stack = [top]
+        while stack:
+            kind, index, _ = stack.pop()
+            if kind == "leaf":
+                order.append(index)
+                leaf_x[index] = x
+                x += 1.0
+                continue
+            ranked = _centre_out(children[index], [c[2] for c in children[index]])
+            stack.extend(reversed(ranked))
     node_x = np.zeros(n_nodes)
     for node in np.argsort(node_level, kind="stable"):
         xs = [leaf_x[i] if kind == "leaf" else node_x[i] for kind, i, _ in children[node]]
@@ -254,13 +313,15 @@ def _layout(energy, basin, leaf_level, node_level, node_parent, node_lowest):
 class DisconnectivityMixin:
     """The disconnectivity tree of a landscape (mixed into Landscape)."""
 
-    def disconnectivity(self, n_levels=20, *, energy_range=None, trim=True):
+    def disconnectivity(self, n_levels=20, *, energy_range=None, trim=False):
         """Disconnectivity tree: superbasins at ``n_levels`` equally spaced energies.
 
         Minima are grouped at each level ``E_l`` into superbasins joined by
         transition states at or below ``E_l`` (Becker & Karplus, J. Chem. Phys.
         106, 1495 (1997)); union-find over the TSs sorted by energy. The global
-        minimum's branch is laid out in the centre.
+        minimum's branch is laid out in the centre of its tree; minima that no
+        transition state joins to it form separate trees to its right, one per
+        connected component (:attr:`DisconnectivityTree.component`).
 
         Parameters
         ----------
@@ -271,9 +332,10 @@ class DisconnectivityMixin:
             minima at or above ``high`` are left out. Default: from the lowest
             minimum to half a level above the highest drawn minimum and the
             transition state at which the drawn minima are all joined.
-        trim : bool, default=True
+        trim : bool, default=False
             Keep only minima joined to the global minimum below ``high``;
-            otherwise every component is drawn (as separate trees).
+            otherwise every component is kept, as a separate tree.
+            :meth:`DisconnectivityTree.left_out` lists what a tree leaves out.
 
         Returns
         -------

@@ -15,6 +15,67 @@ from ._thermodynamics import HeatCapacityPeak, default_temperature_grid
 __all__ = ["PlotMixin"]
 
 PEAK_COLORS = {"C+": "tab:blue", "C-": "tab:red"}
+#: What the default titles call the landscape of each objective (``metadata["objective"]``).
+OBJECTIVE_NAMES = {
+    "KMeansObjective": "K-means inertia",
+    "GaussianProcessObjective": "Gaussian-process negative log marginal likelihood",
+    "MLPObjective": "MLP training loss",
+    "FunctionObjective": "a function",
+}
+
+
+def _landscape_name(landscape):
+    """What the landscape is, for a title: ``metadata["title"]``, else its objective."""
+    metadata = getattr(landscape, "metadata", {}) or {}
+    if metadata.get("title"):
+        return str(metadata["title"])
+    objective = metadata.get("objective")
+    if objective:
+        return OBJECTIVE_NAMES.get(str(objective), str(objective))
+    return (
+        f"{_count(landscape.n_minima, 'minimum', 'minima')}, "
+        f"{_count(landscape.n_transition_states, 'transition state', 'transition states')}"
+    )
+
+
+def _count(n, singular, plural):
+    return f"{n} {singular if n == 1 else plural}"
+
+
+def _set_title(ax, title, default):
+    """``default`` when ``title`` is None; no title when it is empty."""
+    text = default if title is None else str(title)
+    if text:
+        ax.set_title(text)
+
+
+def _tree_note(tree, n_minima):
+    """What the figure of ``tree`` shows and leaves out, one statement a line."""
+    drawn = tree.minima.size
+    above, not_joined = tree.left_out()
+    if drawn == n_minima:
+        shown = f"all {drawn} minima" if drawn > 1 else _count(drawn, "minimum", "minima")
+    else:
+        shown = f"{drawn} of {n_minima} minima drawn"
+    if tree.n_components > 1:
+        shown += f", in {tree.n_components} separate trees: no transition state found joins them"
+    lines = [shown]
+    n_trees = np.unique(tree.basin[-1, tree.minima]).size if drawn else 0
+    if n_trees > tree.n_components:
+        extra = n_trees - tree.n_components
+        joins = "tree joins" if extra == 1 else "trees join"
+        lines.append(f"{extra} more {joins} the others above the energy window")
+    if above.size:
+        lines.append(
+            f"{_count(above.size, 'minimum', 'minima')} at or above the energy window "
+            f"(E >= {tree.levels[-1]:.4g}) left out"
+        )
+    if not_joined.size:
+        lines.append(
+            f"{_count(not_joined.size, 'minimum', 'minima')} not joined to the global "
+            "minimum left out (trim=True)"
+        )
+    return "\n".join(lines)
 
 
 def _axes(ax):
@@ -50,17 +111,23 @@ class PlotMixin:
         *,
         n_levels=20,
         energy_range=None,
-        trim=True,
+        trim=False,
         highlight=None,
         colors=None,
         label_minima=None,
         linewidth=0.8,
+        title=None,
     ):
         """Draw the disconnectivity graph (Becker & Karplus, J. Chem. Phys. 106, 1495 (1997)).
 
         Each minimum is a leaf starting at its energy; branches merge at the
         levels where transition states join superbasins (see
         :meth:`disconnectivity`). The global minimum's branch is central.
+        Every minimum is drawn by default: minima that no transition state
+        joins to the global minimum make separate trees to its right. The label
+        under the graph says how many minima are drawn, in how many separate
+        trees, and which were left out (by ``energy_range`` or ``trim``) and why,
+        so a figure never hides minima silently.
 
         Parameters
         ----------
@@ -78,6 +145,9 @@ class PlotMixin:
             Write the index of these minima (``True``: every drawn minimum) under
             their leaves.
         linewidth : float, default=0.8
+        title : str, optional
+            Title of the Axes (``""``: none). Default: "Disconnectivity graph:"
+            and what the landscape is (``metadata["title"]``, else its objective).
 
         Returns
         -------
@@ -124,15 +194,20 @@ class PlotMixin:
                     )
         low = min(tree.energy[tree.minima].min(), tree.levels[0]) if tree.minima.size else 0
         margin = 0.04 * (tree.levels[-1] - low)
-        ax.set_xlim(-1, max(tree.minima.size, 1))
+        right = np.nanmax(tree.leaf_x) + 1 if tree.minima.size else 1
+        ax.set_xlim(-1, right)
         ax.set_ylim(low - margin, tree.levels[-1] + margin)
         ax.set_xticks([])
         ax.set_ylabel("energy (loss)")
+        ax.set_xlabel(_tree_note(tree, self.n_minima), fontsize="small")
+        _set_title(ax, title, f"Disconnectivity graph: {_landscape_name(self)}")
         if sets:
             ax.legend(loc="upper right", fontsize="small")
         return ax
 
-    def plot_heat_capacity(self, T=None, ax=None, *, kinetic=False, split=True, peaks=True):
+    def plot_heat_capacity(
+        self, T=None, ax=None, *, kinetic=False, split=True, peaks=True, title=None
+    ):
         """Plot C_V(T) with its C+ and C- parts and the peaks marked.
 
         See :meth:`heat_capacity` (harmonic superposition; Niroomand et al.,
@@ -149,6 +224,9 @@ class PlotMixin:
             Also draw C+ (blue) and C- (red).
         peaks : bool, default=True
             Mark the maxima found by :meth:`heat_capacity_peaks`.
+        title : str, optional
+            Title of the Axes (``""``: none). Default: "Heat capacity:" and what
+            the landscape is (``metadata["title"]``, else its objective).
 
         Returns
         -------
@@ -179,7 +257,8 @@ class PlotMixin:
                 )
         if temperatures[-1] > 100 * temperatures[0]:
             ax.set_xscale("log")
-        ax.set_xlabel("temperature $T$")
-        ax.set_ylabel("heat capacity")
+        ax.set_xlabel("temperature $T$ (energy units, $k_B = 1$)")
+        ax.set_ylabel("heat capacity $C_V$ ($k_B$)")
         ax.legend(fontsize="small")
+        _set_title(ax, title, f"Heat capacity: {_landscape_name(self)}")
         return ax

@@ -69,7 +69,37 @@ def test_node_positions_are_means_of_children():
             if tree.basin[level, m] == node
         ]
         assert tree.node_x[node] == pytest.approx(np.mean(children_x))
-    np.testing.assert_array_equal(np.sort(tree.leaf_x[tree.minima]), np.arange(tree.minima.size))
+    np.testing.assert_array_equal(tree.leaf_x[tree.minima], np.sort(tree.leaf_x[tree.minima]))
+
+
+@pytest.mark.parametrize("seed", range(3))
+def test_every_connected_component_is_a_separate_tree(seed):
+    rng = np.random.default_rng(seed)
+    ls = random_landscape(rng, 40, 30)  # 40 minima, 30 TSs: at least 10 components
+    graph = nx.Graph()
+    graph.add_nodes_from(range(ls.n_minima))
+    graph.add_edges_from(ls.transition_states.minima.tolist())
+    expected = {frozenset(c) for c in nx.connected_components(graph)}
+    tree = ls.disconnectivity(12)
+    # Every minimum is drawn by default, and the components are networkx's.
+    assert sorted(tree.minima.tolist()) == list(range(ls.n_minima))
+    assert tree.n_components == len(expected) >= 10
+    found = {frozenset(np.flatnonzero(tree.component == c)) for c in range(tree.n_components)}
+    assert found == expected
+    # Components numbered by their lowest minimum; the global minimum's is 0.
+    lowest = [ls.minima.energy[tree.component == c].min() for c in range(tree.n_components)]
+    assert np.all(np.diff(lowest) > 0)
+    assert tree.component[ls.global_minimum] == 0
+    # Left to right in that order, each one contiguous, one empty slot between them.
+    x, component = tree.leaf_x[tree.minima], tree.component[tree.minima]
+    assert np.all(np.diff(component) >= 0)
+    steps = np.diff(x)
+    np.testing.assert_array_equal(steps, np.where(np.diff(component) > 0, 2.0, 1.0))
+    # No superbasin spans two components, and each has a single top node.
+    top = tree.basin[-1, tree.minima]
+    for c in range(tree.n_components):
+        assert np.unique(top[component == c]).size == 1
+    assert tree.left_out()[0].size == tree.left_out()[1].size == 0
 
 
 def random_landscape(rng, n, n_ts):
@@ -110,10 +140,17 @@ def test_superbasins_are_components_below_each_level(seed):
 
 def test_trim_and_energy_range_options():
     ls = Landscape.from_arrays([0.0, 1.0, 0.3], [2.0], [[0, 1]])  # minimum 2 unconnected
-    assert sorted(ls.disconnectivity().minima.tolist()) == [0, 1]
-    assert sorted(ls.disconnectivity(trim=False).minima.tolist()) == [0, 1, 2]
-    low_window = ls.disconnectivity(4, energy_range=(0.0, 0.8), trim=False)
+    trimmed = ls.disconnectivity(trim=True)
+    assert sorted(trimmed.minima.tolist()) == [0, 1]
+    above, not_joined = trimmed.left_out()
+    assert above.tolist() == [] and not_joined.tolist() == [2]
+    assert sorted(ls.disconnectivity().minima.tolist()) == [0, 1, 2]
+    low_window = ls.disconnectivity(4, energy_range=(0.0, 0.8))
     assert sorted(low_window.minima.tolist()) == [0, 2]
+    above, not_joined = low_window.left_out()
+    assert above.tolist() == [1] and not_joined.tolist() == []
+    both = ls.disconnectivity(4, energy_range=(0.0, 0.8), trim=True)
+    assert [a.tolist() for a in both.left_out()] == [[1], [2]]
     with pytest.raises(ValueError, match="energy_range"):
         ls.disconnectivity(energy_range=(1.0, 0.0))
     with pytest.raises(ValueError, match="n_levels"):
