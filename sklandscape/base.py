@@ -14,15 +14,26 @@ An estimator using it implements two hooks:
     ...) from a flat parameter vector ``x``, using only what fit stored.
 
 and calls :meth:`LandscapeMixin._fit_landscape` from its ``fit``.
+
+When the exploration verifies no minimum (awkward data: every minimum met has
+flat directions, or none converged), ``fit`` does not fail. As scikit-learn's own
+optimisers do, it warns with a :class:`~sklearn.exceptions.ConvergenceWarning`
+and leaves a usable fitted state: the parameters are the end point of one local
+minimisation from the estimator's usual initialisation (not a verified
+minimum), ``landscape_`` holds no minimum (its metadata counts why), and
+``minimum_index_`` is ``None``.
 """
 
 import contextlib
 import copy
 import logging
+import warnings
 from numbers import Integral, Real
 
 import joblib
 import numpy as np
+from sklearn.exceptions import ConvergenceWarning
+from sklearn.utils import check_random_state
 from sklearn.utils._param_validation import Interval, StrOptions
 from sklearn.utils.validation import check_is_fitted
 
@@ -130,19 +141,61 @@ class LandscapeMixin:
             landscape=previous,
             **explore_kwargs,
         )
-        if landscape.n_minima == 0:
-            raise RuntimeError(
-                "exploration found no verified minimum; check the data, or raise n_hops."
-            )
         return objective, landscape, fingerprint
 
+    #: Estimator-specific advice appended to the warning when no minimum verifies.
+    _no_minimum_advice = "Check the data (scale, duplicates), or raise n_hops."
+
     def _store_landscape(self, objective, landscape, fingerprint):
-        """Assign the exploration's results and the global minimum's parameters."""
-        self._set_fitted_parameters(landscape.minima.x[landscape.global_minimum])
+        """Assign the exploration's results and the global minimum's parameters.
+
+        Returns
+        -------
+        energy : float
+            The loss at the fitted parameters: the global minimum's, or, when
+            no minimum verified, that of the fallback point (with a warning).
+        """
+        if landscape.n_minima:
+            index = landscape.global_minimum
+            x, energy = landscape.minima.x[index], float(landscape.minima.energy[index])
+        else:
+            index = None
+            x, energy = self._unverified_fallback(objective, landscape)
+        self._set_fitted_parameters(x)
         self.landscape_ = landscape
         self._data_fingerprint = fingerprint
         self.n_iter_ = int(landscape.metadata.get("n_hops_total", 0))
-        self.minimum_index_ = landscape.global_minimum
+        self.minimum_index_ = index
+        return energy
+
+    def _unverified_fallback(self, objective, landscape):
+        """Parameters and loss of one local minimisation, when no minimum verified.
+
+        The start is ``objective.random_point`` (the estimator's usual
+        initialisation) drawn from ``random_state``, so a repeated fit gives the
+        same parameters. Warns with a :class:`~sklearn.exceptions.ConvergenceWarning`.
+        """
+        seed = check_random_state(self.random_state).randint(np.iinfo(np.int32).max)
+        result = objective.local_minimize(objective.random_point(np.random.default_rng(seed)))
+        if not np.isfinite(result.energy) or not np.all(np.isfinite(result.x)):
+            raise ValueError(
+                "The loss is not finite at any point the exploration reached; check the data."
+            )
+        rejected = {
+            key.removeprefix("n_"): landscape.metadata[key]
+            for key in ("n_unconverged", "n_not_minimum", "n_nonfinite_rejected")
+            if landscape.metadata.get(key)
+        }
+        warnings.warn(
+            "The exploration verified no minimum (local minimisations ending unconverged, "
+            f"non-finite or not at an isolated minimum: {rejected or 'none recorded'}). "
+            "The fitted parameters are the end point of one local minimisation "
+            f"({'converged' if result.converged else 'not converged'}), not a verified "
+            f"minimum, and landscape_ has no minimum. {self._no_minimum_advice}",
+            ConvergenceWarning,
+            stacklevel=4,
+        )
+        return result.x, float(result.energy)
 
     # ------------------------------------------------------------ access
     def at_minimum(self, i):

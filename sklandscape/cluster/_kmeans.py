@@ -103,8 +103,9 @@ class LandscapeKMeans(
     landscape_ : Landscape
         Minima (energies ``inertia / sum(w)``, centres in ``minima.x``) and
         transition states.
-    minimum_index_ : int
-        Index in ``landscape_.minima`` of the minimum whose centres are used.
+    minimum_index_ : int or None
+        Index in ``landscape_.minima`` of the minimum whose centres are used
+        (``None`` when no minimum verified; see :class:`~sklandscape.LandscapeMixin`).
     n_features_in_ : int
         Number of features seen during fit.
     feature_names_in_ : ndarray of shape (`n_features_in_`,)

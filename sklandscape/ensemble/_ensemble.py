@@ -100,6 +100,9 @@ class LandscapeEnsembleClassifier(MetaEstimatorMixin, ClassifierMixin, BaseEstim
         The fitted base estimator: the global-minimum model, holding the landscape.
     members_ : list of classifiers
         Fitted members, ``estimator_.at_minimum(i)`` for ``i`` in ``selected_minima_``.
+        When the base estimator's exploration verified no minimum (it then warns
+        and is fitted at an unverified point), the one member is ``estimator_``
+        itself and ``selected_minima_`` is empty.
     selected_minima_ : ndarray of int
         Minima indices of the members.
     peak_temperatures_ : ndarray of float
@@ -234,6 +237,10 @@ class LandscapeEnsembleClassifier(MetaEstimatorMixin, ClassifierMixin, BaseEstim
                 f"{type(base).__name__} has no landscape_ after fit; "
                 "LandscapeEnsembleClassifier needs a landscape estimator."
             )
+        if landscape.n_minima == 0:
+            # The base estimator warned and is fitted at an unverified point: it is the
+            # only member there is.
+            return self._fit_without_minima(estimator, landscape)
         peaks = sorted(landscape.heat_capacity_peaks(), key=lambda p: -p.height)
         selected = select_minima(landscape, self.n_members, self.selection, peaks, rng)
         self._warn_if_few(selected, landscape)
@@ -264,6 +271,25 @@ class LandscapeEnsembleClassifier(MetaEstimatorMixin, ClassifierMixin, BaseEstim
         self.member_weights_ = member_weights
         self._gate = gate
         self.meta_estimator_ = None if gate is None else gate.estimator_
+        return self
+
+    def _fit_without_minima(self, estimator, landscape):
+        """The fitted state when the base estimator's exploration verified no minimum."""
+        warnings.warn(
+            "The base estimator's landscape has no verified minimum, so the ensemble has "
+            "one member: the base estimator itself (see its ConvergenceWarning).",
+            UserWarning,
+            stacklevel=3,
+        )
+        self.estimator_ = estimator
+        self.landscape_ = landscape
+        self.classes_ = estimator.classes_
+        self.selected_minima_ = np.zeros(0, dtype=np.int64)
+        self.members_ = [estimator]
+        self.peak_temperatures_ = np.zeros(0)
+        self.member_weights_ = np.ones(1)
+        self._gate = None
+        self.meta_estimator_ = None
         return self
 
     def _route_fit_params(self, base, fit_params):

@@ -100,8 +100,9 @@ class LandscapeGPRegressor(LandscapeMixin, MultiOutputMixin, RegressorMixin, Bas
         LML at ``kernel_.theta``.
     landscape_ : Landscape
         Optima (``minima.x`` are log-hyperparameters) and transition states.
-    minimum_index_ : int
-        Index of the minimum whose kernel is ``kernel_``.
+    minimum_index_ : int or None
+        Index of the minimum whose kernel is ``kernel_`` (``None`` when no
+        minimum verified; see ``fit``).
     minima_weights_ : ndarray of shape (n_minima,)
         Posterior weight of each minimum,
         ``landscape_.occupation_probabilities(1.0)``.
@@ -206,10 +207,16 @@ class LandscapeGPRegressor(LandscapeMixin, MultiOutputMixin, RegressorMixin, Bas
             On NaN/inf or non-numeric input (scikit-learn's messages), an
             ``alpha`` array of the wrong length, or a single sample when there
             are hyperparameters to explore.
-        RuntimeError
+
+        Warns
+        -----
+        ConvergenceWarning
             When the exploration verifies no minimum (for instance redundant
             hyperparameters, such as a product of two constant kernels, leave an
-            exactly flat direction).
+            exactly flat direction): the kernel is then that of one local
+            minimisation's end point, ``landscape_`` has no minimum,
+            ``minimum_index_`` is ``None`` and ``prediction="mixture"`` predicts
+            with that kernel alone.
 
         Warns
         -----
@@ -244,8 +251,13 @@ class LandscapeGPRegressor(LandscapeMixin, MultiOutputMixin, RegressorMixin, Bas
             self._alpha_fit = alpha
             self._kernel_template = kernel
             self._store_landscape(objective, landscape, fingerprint)
-            self.minima_weights_ = landscape.occupation_probabilities(1.0)
-            self._mixture = self._mixture_members() if self.prediction == "mixture" else None
+            if landscape.n_minima:
+                self.minima_weights_ = landscape.occupation_probabilities(1.0)
+                mixture = self.prediction == "mixture"
+            else:  # no verified minimum (warned): predict with the fitted kernel alone
+                self.minima_weights_ = np.zeros(0)
+                mixture = False
+            self._mixture = self._mixture_members() if mixture else None
         return self
 
     def _initial_kernel(self):

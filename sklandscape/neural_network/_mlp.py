@@ -102,8 +102,9 @@ class LandscapeMLPClassifier(LandscapeMixin, ClassifierMixin, BaseEstimator):
     landscape_ : Landscape
         The explored minima and transition states (canonical coordinates in
         the layout of :class:`MLPObjective`).
-    minimum_index_ : int
-        Index in ``landscape_.minima`` of the fitted parameters.
+    minimum_index_ : int or None
+        Index in ``landscape_.minima`` of the fitted parameters (``None`` when
+        no minimum verified; see ``fit``).
     n_iter_ : int
         Basin-hopping steps taken.
 
@@ -150,6 +151,13 @@ class LandscapeMLPClassifier(LandscapeMixin, ClassifierMixin, BaseEstimator):
     >>> clf.landscape_.n_minima >= 1
     True
     """
+
+    _no_minimum_advice = (
+        "Every local minimum met had flat directions beyond the softmax shift: hidden "
+        "units dead (zero outgoing weights) or saturated on every sample leave their "
+        "unpenalised bias free, so the minimum is not isolated. Standardise X (e.g. "
+        "StandardScaler), use fewer hidden units or a smaller alpha, or raise n_hops."
+    )
 
     _parameter_constraints: dict = {
         "hidden_layer_sizes": ["array-like", Interval(Integral, 1, None, closed="left")],
@@ -211,9 +219,14 @@ class LandscapeMLPClassifier(LandscapeMixin, ClassifierMixin, BaseEstimator):
             On non-finite ``X``, a single class, 2-d (multilabel) ``y``, a
             class of zero total weight, a hidden layer of zero units, or a
             non-smooth activation.
-        RuntimeError
-            When no isolated minimum was found (see the message: typically
-            unscaled inputs that saturate every hidden unit).
+
+        Warns
+        -----
+        ConvergenceWarning
+            When no isolated minimum was found (typically unscaled inputs that
+            saturate every hidden unit): the model is then fitted at the end
+            point of one local minimisation, ``landscape_`` has no minimum and
+            ``minimum_index_`` is ``None``.
         """
         self._hidden_layer_sizes()
         if self.activation not in SMOOTH_ACTIVATIONS:
@@ -238,24 +251,14 @@ class LandscapeMLPClassifier(LandscapeMixin, ClassifierMixin, BaseEstimator):
                 )
                 _check_every_class_weighted(binarizer.classes_, y, sample_weight)
             targets = binarizer.transform(y).astype(float)
-            try:
-                objective, landscape, fingerprint = self._fit_landscape(X, targets, sample_weight)
-            except RuntimeError as exc:
-                raise RuntimeError(
-                    f"{exc} Every local minimum met had flat directions beyond the softmax "
-                    "shift: hidden units dead (zero outgoing weights) or saturated on every "
-                    "sample leave their unpenalised bias free, so the minimum is not "
-                    "isolated. Standardise X (e.g. StandardScaler), use fewer hidden units "
-                    "or a smaller alpha, or raise n_hops."
-                ) from exc
+            objective, landscape, fingerprint = self._fit_landscape(X, targets, sample_weight)
             self._label_binarizer = binarizer
             self.classes_ = binarizer.classes_
             self.n_outputs_ = targets.shape[1]
             self.n_layers_ = len(objective.layer_units)
             self.out_activation_ = objective.output
             self._layer_units = list(objective.layer_units)
-            self._store_landscape(objective, landscape, fingerprint)
-            self.loss_ = float(landscape.minima.energy[self.minimum_index_])
+            self.loss_ = self._store_landscape(objective, landscape, fingerprint)
         return self
 
     def _hidden_layer_sizes(self):

@@ -324,3 +324,21 @@ def test_meta_with_a_decision_tree_gate(moons):
     ).fit(X, y)
     assert ensemble.score(X, y) > 0.8
     assert ensemble.meta_estimator_ is None or ensemble.meta_estimator_.get_depth() <= 2
+
+
+def test_base_without_a_verified_minimum_gives_a_one_member_ensemble():
+    """Unscaled inputs saturate every hidden unit: the base warns, the ensemble is the base."""
+    from sklearn.exceptions import ConvergenceWarning
+
+    rng = np.random.RandomState(0)
+    X = rng.normal(loc=100, size=(60, 2))
+    y = rng.randint(0, 2, size=60)
+    base = LandscapeMLPClassifier((3,), n_hops=3, n_chains=1, connect=False, random_state=0)
+    ensemble = LandscapeEnsembleClassifier(base, n_members=3)
+    with pytest.warns(ConvergenceWarning), pytest.warns(UserWarning, match="one member"):
+        ensemble.fit(X, y)
+    assert ensemble.landscape_.n_minima == 0 and ensemble.selected_minima_.size == 0
+    assert ensemble.members_ == [ensemble.estimator_]
+    np.testing.assert_allclose(
+        ensemble.predict_proba(X), ensemble.estimator_.predict_proba(X), rtol=1e-12
+    )

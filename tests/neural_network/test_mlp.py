@@ -242,17 +242,30 @@ def test_alpha_must_be_positive_and_multilabel_is_refused(iris):
         LandscapeMLPClassifier(**CHEAP).fit(X, np.eye(3)[y])
 
 
-def test_unscaled_inputs_that_saturate_every_unit_give_advice():
-    """Inputs near 100: tanh units are constant on the data, biases flat; scaling fixes it."""
+def test_unscaled_inputs_that_saturate_every_unit_warn_and_stay_usable():
+    """Inputs near 100: tanh units are constant on the data, biases flat; scaling fixes it.
+
+    No minimum verifies, so fit warns (as scikit-learn's optimisers do) and the model is
+    fitted at the end point of one local minimisation: its loss is the loss of those
+    parameters, computed independently by the objective, and a second fit repeats it.
+    """
     rng = np.random.RandomState(0)
     X = rng.normal(loc=100, size=(100, 2))
     y = rng.randint(0, 2, size=100)
     model = LandscapeMLPClassifier((3,), **CHEAP)
-    with pytest.raises(RuntimeError, match="Standardise X"):
+    with pytest.warns(ConvergenceWarning, match="Standardise X"):
         model.fit(X, y)
-    assert not hasattr(model, "coefs_")
+    assert model.landscape_.n_minima == 0 and model.minimum_index_ is None
+    assert model.landscape_.metadata["n_not_minimum"] > 0
+    # independent: scikit-learn's log-loss of the fitted model plus the L2 penalty
+    penalty = 0.5 * model.alpha * sum(float(np.sum(w**2)) for w in model.coefs_)
+    assert model.loss_ == pytest.approx(log_loss(y, model.predict_proba(X)) + penalty, rel=1e-6)
+    assert model.predict_proba(X).shape == (100, 2)
+    with pytest.warns(ConvergenceWarning):
+        again = LandscapeMLPClassifier((3,), **CHEAP).fit(X, y)
+    np.testing.assert_array_equal(again.predict_proba(X), model.predict_proba(X))
     model.fit(StandardScaler().fit_transform(X), y)
-    assert model.landscape_.n_minima >= 1
+    assert model.landscape_.n_minima >= 1 and model.minimum_index_ == 0
 
 
 def test_classes_without_weight_are_refused(iris):
