@@ -34,10 +34,10 @@ import joblib
 import numpy as np
 from sklearn.exceptions import ConvergenceWarning
 from sklearn.utils import check_random_state
-from sklearn.utils._param_validation import Interval, StrOptions
 from sklearn.utils.validation import check_is_fitted
 
 from ._explore import explore
+from ._sklearn_compat import Interval, StrOptions
 
 __all__ = ["LandscapeMixin"]
 

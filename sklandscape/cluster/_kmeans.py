@@ -9,13 +9,12 @@ from sklearn.base import (
     ClassNamePrefixFeaturesOutMixin,
     ClusterMixin,
     TransformerMixin,
-    _fit_context,
 )
 from sklearn.exceptions import ConvergenceWarning
 from sklearn.metrics.pairwise import euclidean_distances
-from sklearn.utils._param_validation import Interval
-from sklearn.utils.validation import _check_sample_weight, check_is_fitted, validate_data
+from sklearn.utils.validation import check_is_fitted, validate_data
 
+from .._sklearn_compat import Interval, _check_sample_weight, _fit_context
 from ..base import LandscapeMixin
 from ._kmeans_moves import nearest_centres
 from ._kmeans_objective import KMeansObjective

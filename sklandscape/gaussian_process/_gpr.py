@@ -5,15 +5,14 @@ from numbers import Real
 
 import joblib
 import numpy as np
-from sklearn.base import BaseEstimator, MultiOutputMixin, RegressorMixin, _fit_context, clone
+from sklearn.base import BaseEstimator, MultiOutputMixin, RegressorMixin, clone
 from sklearn.gaussian_process import GaussianProcessRegressor
 from sklearn.gaussian_process.kernels import RBF, Kernel
 from sklearn.gaussian_process.kernels import ConstantKernel as C
-from sklearn.preprocessing._data import _handle_zeros_in_scale
 from sklearn.utils import check_random_state
-from sklearn.utils._param_validation import Interval, StrOptions
 from sklearn.utils.validation import check_is_fitted, validate_data
 
+from .._sklearn_compat import Interval, StrOptions, _fit_context
 from ..base import LandscapeMixin
 from ..landscape import Landscape
 from ._gpr_objective import GaussianProcessObjective
@@ -292,7 +291,8 @@ class LandscapeGPRegressor(LandscapeMixin, MultiOutputMixin, RegressorMixin, Bas
     def _standardised_targets(self, y):
         if not self.normalize_y:
             return y
-        std = _handle_zeros_in_scale(np.std(y, axis=0), copy=False)
+        std = np.std(y, axis=0)
+        std = np.where(std < 10 * np.finfo(float).eps, 1.0, std)  # constant targets: no scaling
         return (y - np.mean(y, axis=0)) / std
 
     def _make_objective(self, X, y, sample_weight):

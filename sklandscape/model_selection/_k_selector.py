@@ -4,13 +4,13 @@ import logging
 from numbers import Integral, Real
 
 import numpy as np
-from sklearn.base import BaseEstimator, ClusterMixin, _fit_context
+from sklearn.base import BaseEstimator, ClusterMixin
 from sklearn.utils import check_random_state
-from sklearn.utils._param_validation import Interval, StrOptions
 from sklearn.utils.parallel import Parallel, delayed
-from sklearn.utils.validation import _check_sample_weight, check_is_fitted, validate_data
+from sklearn.utils.validation import check_is_fitted, validate_data
 
 from .._explore import explore
+from .._sklearn_compat import Interval, StrOptions, _check_sample_weight, _fit_context
 from ..base import LandscapeMixin
 from ..cluster import LandscapeKMeans
 from ._k_criteria import CRITERIA, criterion_scores, landscape_features

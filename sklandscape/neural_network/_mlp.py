@@ -4,12 +4,12 @@ from numbers import Integral, Real
 
 import numpy as np
 from scipy.special import log_expit
-from sklearn.base import BaseEstimator, ClassifierMixin, _fit_context
+from sklearn.base import BaseEstimator, ClassifierMixin
 from sklearn.preprocessing import LabelBinarizer
-from sklearn.utils._param_validation import Interval, StrOptions
 from sklearn.utils.multiclass import check_classification_targets
-from sklearn.utils.validation import _check_sample_weight, check_is_fitted, validate_data
+from sklearn.utils.validation import check_is_fitted, validate_data
 
+from .._sklearn_compat import Interval, StrOptions, _check_sample_weight, _fit_context
 from ..base import LandscapeMixin
 from ._mlp_objective import SMOOTH_ACTIVATIONS, MLPObjective, forward_pass, output_log_proba
 
