@@ -5,6 +5,7 @@ import warnings
 import numpy as np
 import pytest
 from scipy.optimize import root
+from shared import noisy_sine, noisy_sine_kernel
 from sklearn.exceptions import ConvergenceWarning, NotFittedError
 from sklearn.gaussian_process import GaussianProcessRegressor
 from sklearn.gaussian_process.kernels import RBF, WhiteKernel
@@ -12,20 +13,6 @@ from sklearn.gaussian_process.kernels import ConstantKernel as C
 
 from sklandscape import LandscapeGPRegressor
 from sklandscape.gaussian_process._gpr_objective import GaussianProcessObjective
-
-
-def noisy_sine():
-    """The data of scikit-learn's example plot_gpr_noisy.py (20 points)."""
-    rng = np.random.RandomState(0)
-    X = rng.uniform(0, 5, size=20).reshape(-1, 1)
-    target = 0.5 + np.sin(3 * X)
-    target += np.random.RandomState(1).normal(0, 0.3, size=target.shape)
-    return X, target.squeeze()
-
-
-def noisy_sine_kernel(length_scale_upper=1e3):
-    return 1.0 * RBF(1.0, (1e-2, length_scale_upper)) + WhiteKernel(1e-2, (1e-10, 1e1))
-
 
 CHEAP = dict(n_hops=10, n_chains=2, connect=False, random_state=0)
 X_QUERY = np.linspace(0, 5, 7).reshape(-1, 1)

@@ -7,6 +7,7 @@ noisy-sine example (length scale at its upper bound).
 
 import numpy as np
 import pytest
+from shared import noisy_sine, noisy_sine_kernel
 from sklearn.gaussian_process import GaussianProcessRegressor
 from sklearn.gaussian_process.kernels import RBF, ExpSineSquared, WhiteKernel
 from sklearn.gaussian_process.kernels import ConstantKernel as C
@@ -19,19 +20,6 @@ from sklandscape._explore._minimize import (
     verify_stationary_point,
 )
 from sklandscape.gaussian_process._gpr_objective import GaussianProcessObjective
-
-
-def noisy_sine():
-    """The data of scikit-learn's example plot_gpr_noisy.py (20 points)."""
-    rng = np.random.RandomState(0)
-    X = rng.uniform(0, 5, size=20).reshape(-1, 1)
-    target = 0.5 + np.sin(3 * X)
-    target += np.random.RandomState(1).normal(0, 0.3, size=target.shape)
-    return X, target.squeeze()
-
-
-def noisy_sine_kernel(length_scale_upper=1e3):
-    return 1.0 * RBF(1.0, (1e-2, length_scale_upper)) + WhiteKernel(1e-2, (1e-10, 1e1))
 
 
 def sklearn_energy(kernel, X, y, theta, alpha=0.0):

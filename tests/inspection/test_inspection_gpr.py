@@ -2,8 +2,8 @@
 
 import numpy as np
 import pytest
+from shared import noisy_sine, noisy_sine_kernel
 from sklearn.gaussian_process import GaussianProcessRegressor
-from sklearn.gaussian_process.kernels import RBF, WhiteKernel
 
 from sklandscape import LandscapeGPRegressor
 from sklandscape.inspection import loss_function, parameter_names, pinned_hyperparameters
@@ -11,12 +11,9 @@ from sklandscape.inspection import loss_function, parameter_names, pinned_hyperp
 
 @pytest.fixture(scope="module")
 def sine_fit():
-    rng = np.random.RandomState(0)
-    X = rng.uniform(0, 5, size=20).reshape(-1, 1)
-    y = (0.5 + np.sin(3 * X) + np.random.RandomState(1).normal(0, 0.3, size=X.shape)).ravel()
-    kernel = 1.0 * RBF(1.0, (1e-2, 1e3)) + WhiteKernel(1e-2, (1e-10, 1e1))
+    X, y = noisy_sine()
     model = LandscapeGPRegressor(
-        kernel, alpha=0.0, n_hops=10, n_chains=2, connect=False, random_state=0
+        noisy_sine_kernel(), alpha=0.0, n_hops=10, n_chains=2, connect=False, random_state=0
     ).fit(X, y)
     return X, y, model
 

@@ -3,60 +3,15 @@
 import numpy as np
 import pytest
 from hypothesis import HealthCheck, given, settings
-from hypothesis import strategies as st
+from shared import landscapes
 
 from sklandscape import Landscape
-
-finite = st.floats(-1e6, 1e6, allow_nan=False, allow_infinity=False)
-
-
-@st.composite
-def landscapes(draw):
-    n_min = draw(st.integers(1, 6))
-    n_ts = draw(st.integers(0, 8))
-    n_params = draw(st.integers(0, 3))
-    energy = np.array(draw(st.lists(finite, min_size=n_min, max_size=n_min)))
-    pairs = np.array(
-        draw(
-            st.lists(
-                st.tuples(st.integers(0, n_min - 1), st.integers(0, n_min - 1)),
-                min_size=n_ts,
-                max_size=n_ts,
-            )
-        ),
-        dtype=np.int64,
-    ).reshape(-1, 2)
-    heights = np.array(draw(st.lists(st.floats(0, 1e3), min_size=n_ts, max_size=n_ts)))
-    ts_energy = np.maximum(energy[pairs[:, 0]], energy[pairs[:, 1]]) + heights
-    lhp = np.array(draw(st.lists(finite, min_size=n_min + n_ts, max_size=n_min + n_ts)))
-    x = np.array(
-        draw(
-            st.lists(
-                finite, min_size=(n_min + n_ts) * n_params, max_size=(n_min + n_ts) * n_params
-            )
-        )
-    ).reshape(n_min + n_ts, n_params)
-    trace = np.array(draw(st.lists(finite, min_size=n_min, max_size=n_min)))
-    minima = {
-        "energy": energy,
-        "log_hessian_product": lhp[:n_min],
-        "x": x[:n_min],
-        "hessian_trace": trace,
-    }
-    states = {
-        "energy": ts_energy,
-        "minima": pairs,
-        "log_hessian_product": lhp[n_min:],
-        "x": x[n_min:],
-    }
-    metadata = {"n_hops_total": draw(st.integers(0, 1000)), "note": draw(st.text(max_size=5))}
-    return Landscape(minima, states, n_params, metadata)
 
 
 @settings(
     max_examples=25, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture]
 )
-@given(ls=landscapes())
+@given(ls=landscapes(extra_columns=True))
 def test_save_load_round_trip_is_lossless(tmp_path, ls):
     path = tmp_path / "landscape.npz"
     ls.save(path)

@@ -3,52 +3,9 @@
 import numpy as np
 import pytest
 from hypothesis import HealthCheck, given, settings
-from hypothesis import strategies as st
+from shared import landscapes
 
 from sklandscape import Landscape
-
-finite = st.floats(-1e6, 1e6, allow_nan=False, allow_infinity=False)
-
-
-@st.composite
-def landscapes(draw, with_x=False):
-    n_min = draw(st.integers(1, 7))
-    n_ts = draw(st.integers(0, 9))
-    energy = np.array(draw(st.lists(finite, min_size=n_min, max_size=n_min)))
-    pairs = np.array(
-        draw(
-            st.lists(
-                st.tuples(st.integers(0, n_min - 1), st.integers(0, n_min - 1)),
-                min_size=n_ts,
-                max_size=n_ts,
-            )
-        ),
-        dtype=np.int64,
-    ).reshape(-1, 2)
-    heights = np.array(draw(st.lists(st.floats(0, 1e3), min_size=n_ts, max_size=n_ts)))
-    ts_energy = np.maximum(energy[pairs[:, 0]], energy[pairs[:, 1]]) + heights if n_ts else []
-    n_params = draw(st.integers(1, 4)) if with_x else draw(st.integers(0, 4))
-    lhp = np.array(draw(st.lists(finite, min_size=n_min + n_ts, max_size=n_min + n_ts)))
-    x = None
-    if with_x:
-        x = np.array(
-            draw(
-                st.lists(
-                    finite, min_size=(n_min + n_ts) * n_params, max_size=(n_min + n_ts) * n_params
-                )
-            )
-        )
-        x = x.reshape(n_min + n_ts, n_params)
-    return Landscape.from_arrays(
-        energy,
-        ts_energy,
-        pairs,
-        minima_log_hessian_product=lhp[:n_min],
-        ts_log_hessian_product=lhp[n_min:],
-        n_params=n_params,
-        minima_x=None if x is None else x[:n_min],
-        ts_x=None if x is None else x[n_min:],
-    )
 
 
 @settings(
