@@ -13,7 +13,13 @@ An estimator using it implements two hooks:
     Set the estimator's fitted attributes (``coefs_``, ``cluster_centers_``,
     ...) from a flat parameter vector ``x``, using only what fit stored.
 
-and calls :meth:`LandscapeMixin._fit_landscape` from its ``fit``.
+and calls :meth:`LandscapeMixin._fit_landscape` from its ``fit``. A classifier
+whose objective takes encoded targets (one-hot for the MLP) also overrides
+``_objective_targets(y)``.
+
+Other modules (the ensemble, the selector, :mod:`sklandscape.inspection`) compose
+estimators only through the public methods :meth:`LandscapeMixin.loss_objective`,
+:meth:`LandscapeMixin.at_minimum` and :meth:`LandscapeMixin.at_parameters`.
 
 When the exploration verifies no minimum (awkward data: every minimum met has
 flat directions, or none converged), ``fit`` does not fail. As scikit-learn's own
@@ -93,6 +99,10 @@ class LandscapeMixin:
 
     def _set_fitted_parameters(self, x):  # pragma: no cover - abstract
         raise NotImplementedError
+
+    def _objective_targets(self, y):
+        """The targets ``_make_objective`` takes, from ``y`` as ``fit`` receives it."""
+        return None if y is None else np.asarray(y, dtype=float)
 
     # -------------------------------------------------------- exploration
     @contextlib.contextmanager
@@ -198,6 +208,57 @@ class LandscapeMixin:
         return result.x, float(result.energy)
 
     # ------------------------------------------------------------ access
+    def loss_objective(self, X, y=None, sample_weight=None):
+        """The loss this estimator explores, on ``(X, y)``, as an Objective.
+
+        Its parameter vector has the layout of ``landscape_.minima.x``; with the
+        training data, its energy at ``landscape_.minima.x[i]`` is
+        ``landscape_.minima.energy[i]``. The targets are encoded as ``fit``
+        encodes them (one-hot for a classifier whose loss needs it).
+
+        Parameters
+        ----------
+        X : array-like of shape (n_samples, n_features)
+        y : array-like of shape (n_samples,), optional
+            Targets (classifiers and regressors).
+        sample_weight : array-like of shape (n_samples,), optional
+
+        Returns
+        -------
+        objective : Objective
+        """
+        check_is_fitted(self, "landscape_")
+        X = np.asarray(X, dtype=float)
+        if sample_weight is not None:
+            sample_weight = np.asarray(sample_weight, dtype=float)
+        return self._make_objective(X, self._objective_targets(y), sample_weight)
+
+    def at_parameters(self, x):
+        """A fitted copy of this estimator whose parameters are the flat vector ``x``.
+
+        Parameters
+        ----------
+        x : array-like of shape (landscape_.n_params,)
+            Parameters in the layout of ``landscape_.minima.x`` (for instance a
+            minimum re-minimised on other data).
+
+        Returns
+        -------
+        estimator
+            A copy sharing ``landscape_``, with ``minimum_index_ = None``; the
+            original is unchanged.
+        """
+        check_is_fitted(self, "landscape_")
+        x = np.asarray(x, dtype=float)
+        if x.shape != (self.landscape_.n_params,):
+            raise ValueError(
+                f"x must have shape ({self.landscape_.n_params},), got {x.shape}."
+            )
+        other = copy.copy(self)
+        other._set_fitted_parameters(x)
+        other.minimum_index_ = None
+        return other
+
     def at_minimum(self, i):
         """A fitted copy of this estimator whose parameters are those of minimum ``i``.
 

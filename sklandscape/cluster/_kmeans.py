@@ -102,6 +102,10 @@ class LandscapeKMeans(
     landscape_ : Landscape
         Minima (energies ``inertia / sum(w)``, centres in ``minima.x``) and
         transition states.
+    objective_ : KMeansObjective
+        The loss surface explored at fit time (it holds the centred training
+        data); :func:`~sklandscape.inspection.stable_cluster_centers` and
+        :class:`~sklandscape.LandscapeKSelector` read it.
     minimum_index_ : int or None
         Index in ``landscape_.minima`` of the minimum whose centres are used
         (``None`` when no minimum verified; see :class:`~sklandscape.LandscapeMixin`).
@@ -219,7 +223,7 @@ class LandscapeKMeans(
                 sample_weight, X, dtype=np.float64, ensure_non_negative=True
             )
             objective, landscape, fingerprint = self._fit_landscape(X, None, sample_weight)
-            self._objective = objective
+            self.objective_ = objective
             self._store_landscape(objective, landscape, fingerprint)
             self._n_features_out = self.n_clusters
         n_distinct = np.unique(self.labels_[sample_weight > 0]).size
@@ -243,7 +247,7 @@ class LandscapeKMeans(
         )
 
     def _set_fitted_parameters(self, x):
-        objective = self._objective
+        objective = self.objective_
         self.cluster_centers_ = objective.centres(x).copy()
         self.labels_ = objective.assign(x)
         self.inertia_ = objective.value(x) * objective.total_weight
@@ -252,7 +256,7 @@ class LandscapeKMeans(
     def _nearest(self, X):
         """Labels and squared distances of X to the fitted centres."""
         centres = self.cluster_centers_
-        origin = self._objective.mean_
+        origin = self.objective_.mean_
         labels = nearest_centres(X - origin, centres - origin)
         residual = X - centres[labels]
         return labels, np.einsum("ij,ij->i", residual, residual)

@@ -176,6 +176,11 @@ class KMeansObjective(Objective):
             self._total_weight
         )
 
+    def feature_scale(self):
+        """Weighted standard deviation of every feature of the data (shape ``(n_features,)``)."""
+        mean = self._weights @ self._X / self._total_weight
+        return np.sqrt(self._weights @ (self._X - mean) ** 2 / self._total_weight)
+
     @property
     def total_weight(self):
         """``W = sum_i w_i``: inertia is ``energy * W``."""

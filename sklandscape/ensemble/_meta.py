@@ -38,25 +38,17 @@ from .._explore._minimize import NonFiniteEnergyError, local_minimize
 __all__ = ["MemberGate", "check_cross_fittable", "out_of_fold_member_proba"]
 
 
-def _training_targets(estimator, y):
-    """The targets the estimator's fit hands to ``_make_objective`` (one-hot for the MLP)."""
-    binarizer = getattr(estimator, "_label_binarizer", None)
-    if binarizer is not None:
-        return binarizer.transform(y).astype(float)
-    return y
-
-
 def check_cross_fittable(estimator):
-    """Raise TypeError unless the estimator exposes the LandscapeMixin hooks meta voting needs."""
+    """Raise TypeError unless the estimator exposes the LandscapeMixin methods meta voting needs."""
     missing = [
         name
-        for name in ("_make_objective", "_set_fitted_parameters")
-        if not hasattr(estimator, name)
+        for name in ("loss_objective", "at_parameters")
+        if not callable(getattr(estimator, name, None))
     ]
     if missing:
         raise TypeError(
             f"voting='meta' re-minimises members on held-out folds, which needs the "
-            f"LandscapeMixin hooks {missing} on {type(estimator).__name__}."
+            f"LandscapeMixin methods {missing} on {type(estimator).__name__}."
         )
 
 
@@ -83,15 +75,13 @@ def out_of_fold_member_proba(estimator, minima, X, y, sample_weight, cv, random_
     """
     check_cross_fittable(estimator)
     folds = StratifiedKFold(n_splits=cv, shuffle=True, random_state=random_state)
-    targets = _training_targets(estimator, y)
     n_classes = len(estimator.classes_)
     proba = np.empty((X.shape[0], len(minima), n_classes))
     for train, test in folds.split(X, y):
         weights = None if sample_weight is None else sample_weight[train]
-        objective = estimator._make_objective(X[train], targets[train], weights)
+        objective = estimator.loss_objective(X[train], y[train], weights)
         for m, index in enumerate(minima):
-            refitted = estimator.at_minimum(int(index))
-            refitted._set_fitted_parameters(_reminimise(objective, estimator, int(index)))
+            refitted = estimator.at_parameters(_reminimise(objective, estimator, int(index)))
             proba[test, m] = refitted.predict_proba(X[test])
     return proba
 

@@ -84,7 +84,7 @@ def pinned_hyperparameters(estimator, *, funnel=None, minima=None, tol=0.5):
     """
     if not tol >= 0:
         raise ValueError(f"tol must be non-negative, got {tol!r}.")
-    kernel = estimator._kernel_template
+    kernel = estimator.kernel_
     if kernel.n_dims == 0:
         raise ValueError("the kernel has no free hyperparameters.")
     chosen = selected_minima(estimator, minima, funnel)
@@ -96,7 +96,8 @@ def pinned_hyperparameters(estimator, *, funnel=None, minima=None, tol=0.5):
     log_std = np.full(theta.size, np.inf)
     free = np.flatnonzero(~at_bound)
     if free.size:
-        objective = estimator._make_objective(estimator.X_train_, estimator._y_fit, None)
+        # y_train_ is standardised when normalize_y=True; standardising it again changes nothing.
+        objective = estimator.loss_objective(estimator.X_train_, estimator.y_train_)
         hessian = objective.hessian(theta)[np.ix_(free, free)]
         log_std[free] = np.sqrt(np.diag(np.linalg.inv(hessian)))
     return PinnedHyperparameters(

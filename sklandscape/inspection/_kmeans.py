@@ -73,12 +73,10 @@ def stable_cluster_centers(estimator, *, funnel=None, minima=None, tol=0.05):
     if not tol >= 0:
         raise ValueError(f"tol must be non-negative, got {tol!r}.")
     chosen = selected_minima(estimator, minima, funnel)
-    objective = estimator._objective
+    objective = estimator.objective_
     shape = (objective.n_clusters, objective.n_features)
     centres = estimator.landscape_.minima.x[chosen].reshape(-1, *shape)
-    weights, data = objective._weights, objective._X
-    mean = weights @ data / objective.total_weight
-    scale = np.sqrt(weights @ (data - mean) ** 2 / objective.total_weight)
+    scale = objective.feature_scale()
     spread = centres.std(axis=0)
     relative = spread / np.where(scale > 0, scale, 1.0)
     return StableClusterCenters(

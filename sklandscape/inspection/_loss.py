@@ -56,12 +56,6 @@ def loss_function(estimator, X, y=None, sample_weight=None):
     True
     """
     check_is_fitted(estimator, "landscape_")
-    X = np.asarray(X, dtype=float)
-    targets = y
-    if hasattr(estimator, "_label_binarizer"):
-        targets = estimator._label_binarizer.transform(np.asarray(y)).astype(float)
-    elif y is not None:
-        targets = np.asarray(y, dtype=float)
-    if sample_weight is not None:
-        sample_weight = np.asarray(sample_weight, dtype=float)
-    return _ObjectiveLoss(estimator._make_objective(X, targets, sample_weight))
+    if not callable(getattr(estimator, "loss_objective", None)):
+        raise TypeError(f"{type(estimator).__name__} is not a landscape estimator.")
+    return _ObjectiveLoss(estimator.loss_objective(X, y, sample_weight))

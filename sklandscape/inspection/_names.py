@@ -44,8 +44,8 @@ def parameter_names(estimator):
         n_clusters, n_features = estimator.cluster_centers_.shape
         features = _feature_names(estimator, n_features)
         names = [f"centre {k}: {f}" for k in range(n_clusters) for f in features]
-    elif hasattr(estimator, "_kernel_template"):
-        names = [f"log {name}" for name in _theta_names(estimator._kernel_template)]
+    elif hasattr(estimator, "kernel_"):
+        names = [f"log {name}" for name in _theta_names(estimator.kernel_)]
     else:
         raise TypeError(f"no parameter names for {type(estimator).__name__}.")
     names = np.asarray(names)

@@ -295,7 +295,7 @@ class LandscapeKSelector(ClusterMixin, BaseEstimator):
         landscape = kmeans.landscape_
         if self.connect and landscape.n_minima > 1 and self.max_connect_rounds > 0:
             landscape = explore(
-                kmeans._objective,
+                kmeans.objective_,
                 n_hops=0,
                 n_chains=1,
                 connect=True,
@@ -306,7 +306,7 @@ class LandscapeKSelector(ClusterMixin, BaseEstimator):
                 random_state=seed,
                 verbose=self.verbose,
             )
-            kmeans._store_landscape(kmeans._objective, landscape, kmeans._data_fingerprint)
+            kmeans._store_landscape(kmeans.objective_, landscape, kmeans._data_fingerprint)
         kmeans.connect = self.connect
         return kmeans
 

@@ -281,6 +281,10 @@ class LandscapeMLPClassifier(LandscapeMixin, ClassifierMixin, BaseEstimator):
             sample_weight=sample_weight,
         )
 
+    def _objective_targets(self, y):
+        """One-hot targets, as ``fit`` builds them."""
+        return self._label_binarizer.transform(np.asarray(y)).astype(float)
+
     def _set_fitted_parameters(self, x):
         units = self._layer_units
         coefs, intercepts, start = [], [], 0
