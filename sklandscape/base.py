@@ -251,9 +251,7 @@ class LandscapeMixin:
         check_is_fitted(self, "landscape_")
         x = np.asarray(x, dtype=float)
         if x.shape != (self.landscape_.n_params,):
-            raise ValueError(
-                f"x must have shape ({self.landscape_.n_params},), got {x.shape}."
-            )
+            raise ValueError(f"x must have shape ({self.landscape_.n_params},), got {x.shape}.")
         other = copy.copy(self)
         other._set_fitted_parameters(x)
         other.minimum_index_ = None

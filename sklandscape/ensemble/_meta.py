@@ -39,7 +39,7 @@ __all__ = ["MemberGate", "check_cross_fittable", "out_of_fold_member_proba"]
 
 
 def check_cross_fittable(estimator):
-    """Raise TypeError unless the estimator exposes the LandscapeMixin methods meta voting needs."""
+    """Raise TypeError unless the estimator has the LandscapeMixin methods meta voting needs."""
     missing = [
         name
         for name in ("loss_objective", "at_parameters")
