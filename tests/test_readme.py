@@ -152,3 +152,12 @@ def test_readme_block_runs_and_prints_what_it_says(line, code, kernel, tmp_path)
     )
     for name in SAVED_FIGURE.findall(code):
         assert (tmp_path / name).read_bytes()[:8] == PNG_MAGIC, name
+
+
+def test_ci_runs_the_readme_commands():
+    """``.ci/run`` installs and tests with the README's second quickstart command, verbatim."""
+    commands = re.findall(r"```bash\n(.*?)```", README.read_text(), re.S)
+    test_command = next(c.strip() for c in commands if "pytest" in c)
+    ci = (REPOSITORY / ".ci" / "run").read_text()
+    assert test_command in ci.splitlines()
+    assert "python3 -m venv" in ci  # a fresh environment: undeclared dependencies fail
