@@ -78,7 +78,7 @@ def test_estimator_on_dask_equals_local_fit(dask_client):
     with joblib.parallel_config(backend="dask"):
         remote = skl.LandscapeKMeans(n_jobs=2, **settings).fit(X)
 
-    # the lowest known inertia of unscaled iris at K=3 (DESIGN reference value)
+    # the lowest known inertia of unscaled iris at K=3 (doc/developers/reference_values.rst)
     assert local.inertia_ == pytest.approx(78.851441, rel=1e-6)
     assert_same_landscape(local.landscape_, remote.landscape_)
     np.testing.assert_array_equal(remote.labels_, local.labels_)

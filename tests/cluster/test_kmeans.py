@@ -10,7 +10,7 @@ from sklearn.exceptions import ConvergenceWarning
 
 from sklandscape import LandscapeKMeans
 
-#: DESIGN.md reference: lowest K-means inertia of unscaled iris, K = 3.
+#: doc/developers/reference_values.rst: lowest K-means inertia of unscaled iris, K = 3.
 IRIS_K3_INERTIA = 78.851441
 FAST = {"n_hops": 30, "n_chains": 2, "connect": False}
 

@@ -11,7 +11,7 @@ from sklandscape._explore import FunctionObjective
 from sklandscape.landscape import Landscape
 from sklandscape.surfaces import DoubleWell1D, MullerBrown, SeparableEggCrate, TwoGaussians
 
-# Müller-Brown minima: DESIGN.md reference values.
+# Müller-Brown minima: doc/developers/reference_values.rst.
 MULLER_BROWN_MINIMA = np.array([-146.70, -108.17, -80.77])
 
 

@@ -103,7 +103,7 @@ def test_hef_converges_to_the_muller_brown_saddles(saddle):
     point = verify_stationary_point(objective, result.x, index=1)
     assert point is not None
     # Gradient of an independent evaluation; saddle coordinates and energy
-    # as published (Müller & Brown 1979; DESIGN.md reference values).
+    # as published (Müller & Brown 1979; doc/developers/reference_values.rst).
     assert np.max(np.abs(objective.gradient(result.x))) < 1e-5
     np.testing.assert_allclose(result.x, saddle, atol=1e-5)
     expected_energy = -72.25 if saddle[0] > 0 else -40.66

@@ -37,7 +37,7 @@ def sine_mixture():
 def test_both_noisy_sine_optima_found(sine_fit):
     _, _, model = sine_fit
     minima = model.landscape_.minima
-    # DESIGN.md: -LML 18.43 (short length scale, noise 0.13) and 23.50
+    # doc/developers/reference_values.rst: -LML 18.43 (short length scale, noise 0.13) and 23.50
     # (length scale at its upper bound, noise 0.52)
     np.testing.assert_allclose(minima.energy, [18.43, 23.50], atol=5e-3)
     low, high = model.at_minimum(0).kernel_, model.at_minimum(1).kernel_

@@ -41,7 +41,8 @@ def test_laplace_widths_match_finite_differences_of_scikit_learn(sine_fit):
 def test_length_scale_at_its_bound_in_the_second_optimum(sine_fit):
     X, y, model = sine_fit
     result = pinned_hyperparameters(model, minima=1)
-    # DESIGN.md: the second optimum has its length scale at the upper bound 1e3
+    # the second optimum has its length scale at the upper bound 1e3
+    # (doc/developers/reference_values.rst)
     assert result.at_bound.tolist() == [False, True, False]
     assert result.log_std[1] == np.inf and not result.pinned[1]
     assert np.all(np.isfinite(result.log_std[[0, 2]]))
