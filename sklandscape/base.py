@@ -238,9 +238,10 @@ class LandscapeMixin:
 
         Parameters
         ----------
-        x : array-like of shape (landscape_.n_params,)
-            Parameters in the layout of ``landscape_.minima.x`` (for instance a
-            minimum re-minimised on other data).
+        x : array-like of shape (n_params,)
+            Parameters in the layout of ``landscape_.minima.x``, ``n_params =
+            landscape_.n_params`` (for instance a minimum re-minimised on other
+            data).
 
         Returns
         -------

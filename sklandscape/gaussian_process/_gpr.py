@@ -216,9 +216,6 @@ class LandscapeGPRegressor(LandscapeMixin, MultiOutputMixin, RegressorMixin, Bas
             minimisation's end point, ``landscape_`` has no minimum,
             ``minimum_index_`` is ``None`` and ``prediction="mixture"`` predicts
             with that kernel alone.
-
-        Warns
-        -----
         UserWarning
             When the kernel has no free hyperparameter: the landscape is a
             single point and the fit equals ``GaussianProcessRegressor(optimizer=None)``.
