@@ -123,7 +123,7 @@ class LandscapeMixin:
             raise
 
     def _fit_landscape(self, X, y=None, sample_weight=None, **explore_kwargs):
-        """Explore the landscape of the training data; return ``(objective, landscape)``.
+        """Explore the training data's landscape; return ``(objective, landscape, fingerprint)``.
 
         Nothing is assigned to ``self``: the caller sets its fitted attributes
         only once everything succeeded, so a failed fit leaves no half-fitted
