@@ -15,7 +15,7 @@ of the converged band, located exactly on its highest segment by
 
 import logging
 import warnings
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 import numpy as np
 from scipy.sparse.linalg import LinearOperator, lobpcg
@@ -24,6 +24,7 @@ from ._minimize import (
     ZERO_EIGENVALUE_RTOL,
     NonFiniteEnergyError,
     VerifiedMinimum,
+    box_widths,
     free_mask,
     minimize_and_verify,
     verify_stationary_point,
@@ -88,6 +89,11 @@ class Connection:
         The minima reached from ``ts_x + s v`` and ``ts_x - s v``, with ``v``
         the negative eigenvector (band tangent when non-smooth) oriented from
         ``x_a`` towards ``x_b``.
+    ts_n_modes : int
+        Number of positive eigenvalues behind ``ts_log_hessian_product``.
+    ts_bound_slopes, ts_bound_curvatures, ts_bound_widths : ndarray of shape (n_held,)
+        Outward slope, relaxed curvature and box width of each coordinate
+        held at a bound (see :class:`._minimize.StationaryPoint`).
     """
 
     ts_x: np.ndarray
@@ -96,6 +102,10 @@ class Connection:
     ts_negative_eigenvalue: float
     minimum_plus: VerifiedMinimum
     minimum_minus: VerifiedMinimum
+    ts_n_modes: int = -1
+    ts_bound_slopes: np.ndarray = field(default_factory=lambda: np.empty(0))
+    ts_bound_curvatures: np.ndarray = field(default_factory=lambda: np.empty(0))
+    ts_bound_widths: np.ndarray = field(default_factory=lambda: np.empty(0))
 
 
 @dataclass(frozen=True)
@@ -725,6 +735,10 @@ def _smooth_connections(objective, band, chord, spacing, rng):
                 float(point.eigenvalues[negative]),
                 plus,
                 minus,
+                point.n_modes,
+                point.bound_slopes,
+                point.bound_curvatures,
+                point.bound_widths,
             )
         )
     return connections
@@ -745,19 +759,42 @@ def _band_maximum_connection(objective, band, spacing):
     )
     if not _distinct_minima(objective, plus, minus):
         return None
-    log_product = _projected_log_hessian_product(objective, top.x, top.grad, tangent)
-    return Connection(top.x, top.energy, log_product, np.nan, plus, minus)
+    log_product, n_modes, slopes, curvatures, widths = _projected_modes(
+        objective, top.x, top.grad, tangent
+    )
+    return Connection(
+        top.x, top.energy, log_product, np.nan, plus, minus, n_modes, slopes, curvatures, widths
+    )
 
 
-def _projected_log_hessian_product(objective, x, grad, tangent):
-    """Sum of log positive eigenvalues of ``P H P``, ``P = I - t t^T`` (free subspace)."""
+def _projected_modes(objective, x, grad, tangent):
+    """Modes of ``P H P``, ``P = I - t t^T`` (free subspace), and the held coordinates.
+
+    Returns the sum of the logs of its positive eigenvalues, their number, and
+    the outward slopes, relaxed curvatures and box widths of held coordinates
+    (as in :func:`._minimize.verify_stationary_point`).
+    """
     free = free_mask(objective, x, grad)
-    hessian = objective.hessian(x)[np.ix_(free, free)]
+    full = objective.hessian(x)
+    hessian = full[np.ix_(free, free)]
     t = tangent[free]
     norm = np.linalg.norm(t)
     if norm > 0:
         t = t / norm
     projector = np.eye(t.size) - np.outer(t, t)
-    eigenvalues = np.linalg.eigvalsh(projector @ hessian @ projector)
+    eigenvalues, vectors = np.linalg.eigh(projector @ hessian @ projector)
     zero_tol = ZERO_EIGENVALUE_RTOL * max(1.0, float(np.max(np.abs(eigenvalues), initial=0.0)))
-    return float(np.sum(np.log(eigenvalues[eigenvalues > zero_tol])))
+    is_positive = eigenvalues > zero_tol
+    positive = eigenvalues[is_positive]
+    held = ~free
+    coupling = vectors[:, is_positive].T @ (projector @ full[np.ix_(free, held)])
+    curvatures = np.diag(full[np.ix_(held, held)]) - np.sum(
+        coupling**2 / positive[:, None], axis=0
+    )
+    return (
+        float(np.sum(np.log(positive))),
+        int(positive.size),
+        np.abs(grad[held]),
+        curvatures,
+        box_widths(objective)[held],
+    )

@@ -1,13 +1,20 @@
 """Kinetics on the transition network: TST rates, first-passage times, rates, committors.
 
 Each transition state ``t`` between minima ``a`` and ``b`` gives a harmonic
-transition-state-theory rate constant (k_B = 1)
+transition-state-theory rate constant (k_B = 1, unit masses)
+
+    k_a->b(t) = sqrt(T / (2 pi)) Z_t(T) / Z_a(T),
+
+with the harmonic partition functions of :mod:`._harmonic` (``Z_t`` without
+the reaction coordinate; free modes, edge factors of coordinates held at a
+bound, symmetry orders ``o``). When ``t`` has one mode fewer than ``a`` and
+neither is on a bound this is the familiar
 
     k_a->b(t) = (o_a / o_t) exp((LPPHE_a - LPPHE_t) / 2 - (L_t - L_a) / T) / (2 pi),
 
 (Wales, *Energy Landscapes*, 2003, with Hessian eigenvalues ``lambda = (2 pi nu)^2``;
-``o`` the point-group orders, 1 unless a ``pgorder`` column is present). It
-obeys detailed balance with :meth:`occupation_probabilities`. Parallel TSs
+``o`` 1 unless a ``pgorder`` column is present). It obeys detailed balance
+with :meth:`occupation_probabilities`. Parallel TSs
 add; TSs joining a minimum to itself are ignored.
 
 The resulting Markov jump process (branching probabilities
@@ -22,10 +29,9 @@ from scipy.special import logsumexp
 
 from ._checks import check_minima_set, check_temperature
 from ._graph_transformation import GraphTransformation
+from ._harmonic import LOG_2PI, log_partition_terms
 
 __all__ = ["KineticsMixin"]
-
-LOG_2PI = np.log(2.0 * np.pi)
 
 
 class KineticsMixin:
@@ -33,20 +39,24 @@ class KineticsMixin:
 
     # ------------------------------------------------------------ internals
     def _log_ts_rates(self, T, transition_states):
-        """``log k`` over each given TS, from its first minimum to its second and back."""
-        states = self.transition_states
-        pairs = states.minima[transition_states]
-        energy_t = states.energy[transition_states]
-        log_volume_t = -0.5 * states.log_hessian_product[transition_states]
-        if "pgorder" in states:
-            log_volume_t = log_volume_t - np.log(states["pgorder"][transition_states])
-        log_volume = -0.5 * self.minima.log_hessian_product - self._log_symmetry_numbers
-        energy = self.minima.energy
-        rates = []
-        for end in (0, 1):
-            a = pairs[:, end]
-            rates.append(log_volume_t - log_volume[a] - (energy_t - energy[a]) / T - LOG_2PI)
-        return rates[0], rates[1]
+        """``log k`` over each given TS, from its first minimum to its second and back.
+
+        ``k_a->b(t) = sqrt(T / (2 pi)) Z_t(T) / Z_a(T)`` with the harmonic partition
+        functions of :mod:`._harmonic` (the TS's without its reaction coordinate).
+        """
+        temperatures = np.array([float(T)])
+        offset = self.minima.energy.min() if self.n_minima else 0.0
+        log_z_min = log_partition_terms(self.minima, self.n_params, temperatures, offset=offset)[0]
+        log_z_ts = log_partition_terms(
+            self.transition_states,
+            self.n_params,
+            temperatures,
+            transition_states=True,
+            offset=offset,
+        )[0][0, transition_states]
+        pairs = self.transition_states.minima[transition_states]
+        prefactor = 0.5 * (np.log(T) - LOG_2PI)
+        return tuple(prefactor + log_z_ts - log_z_min[0, pairs[:, end]] for end in (0, 1))
 
     def _graph_transformation(self, T, boundary, track_time):
         """Run graph transformation at temperature ``T`` with the given absorbing minima."""

@@ -77,6 +77,42 @@ def test_minimum_on_a_bound_is_held_and_verified():
     assert minimum.stationary_point.log_hessian_product == pytest.approx(np.log(2.0))
 
 
+def test_bound_slope_and_relaxed_curvature_of_a_coupled_quadratic():
+    """E = g x + (a x^2 + 2 b x y + d y^2) / 2 on x >= 0: held x, slope g, c = a - b^2/d.
+
+    The relaxed curvature makes the edge factor exact: integrating y out of
+    exp(-E/T) leaves exp(-(g x + (a - b^2/d) x^2 / 2) / T) times a Gaussian.
+    """
+    g, a, b, d = 0.7, 3.0, 1.2, 2.0
+    hess = np.array([[a, b], [b, d]])
+    objective = FunctionObjective(
+        lambda x: (g * x[0] + 0.5 * x @ hess @ x, np.array([g, 0.0]) + hess @ x),
+        2,
+        jac=True,
+        hess=lambda x: hess,
+        bounds=[(0.0, 1.0), (-1.0, 1.0)],
+    )
+    minimum = minimize_and_verify(objective, np.array([0.5, 0.5]))
+    point = minimum.stationary_point
+    np.testing.assert_allclose(minimum.x, [0.0, 0.0], atol=1e-5)
+    assert point.n_modes == 1
+    assert point.log_hessian_product == pytest.approx(np.log(d))
+    np.testing.assert_allclose(point.bound_slopes, [g], rtol=1e-6)
+    np.testing.assert_allclose(point.bound_curvatures, [a - b * b / d], rtol=1e-12)
+
+
+def test_held_coordinate_without_slope_or_curvature_is_not_verified():
+    """E = y^2 on x >= 0 has no restoring force along x at the bound: not an isolated minimum."""
+    objective = FunctionObjective(
+        lambda x: (x[1] ** 2, np.array([0.0, 2 * x[1]])),
+        2,
+        jac=True,
+        hess=lambda x: np.diag([0.0, 2.0]),
+        bounds=[(0.0, 1.0), (-1.0, 1.0)],
+    )
+    assert verify_stationary_point(objective, np.array([0.0, 0.0]), index=0) is None
+
+
 def test_free_mask_follows_the_sign_of_the_gradient():
     objective = Objective(2, bounds=[(0.0, 1.0), (0.0, 1.0)])
     x = np.array([0.0, 1.0])
