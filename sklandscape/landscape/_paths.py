@@ -189,9 +189,9 @@ class PathMixin:
         The fastest route minimises ``sum -ln P`` (Dijkstra's algorithm, as
         PATHSAMPLE's DIJKSTRA keyword; Wales, Mol. Phys. 100, 3285 (2002) and
         Int. Rev. Phys. Chem. 25, 237 (2006)); the next fastest are the next
-        loopless routes in that order (Yen's algorithm, :func:`networkx.shortest_simple_paths`). Of parallel
-        transition states between two minima, the one of largest branching
-        probability is used.
+        loopless routes in that order (Yen's algorithm,
+        :func:`networkx.shortest_simple_paths`). Of parallel transition states
+        between two minima, the one of largest branching probability is used.
 
         Parameters
         ----------
