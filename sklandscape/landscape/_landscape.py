@@ -19,6 +19,7 @@ import numpy as np
 
 from ._disconnectivity import DisconnectivityMixin
 from ._flatness import FlatnessMixin
+from ._free_energy import FreeEnergyMixin
 from ._funnels import FunnelMixin
 from ._network import NetworkMixin
 from ._paths import PathMixin
@@ -97,6 +98,7 @@ class Landscape(
     FunnelMixin,
     FlatnessMixin,
     PathMixin,
+    FreeEnergyMixin,
 ):
     """Minima and transition states of an energy (loss) landscape.
 
