@@ -13,6 +13,7 @@ import numpy as np
 from scipy.special import expit, log_expit
 
 from .._explore._objective import Objective
+from .._explore._symmetry import permutation_order
 from ._mlp_hessian import one_hidden_layer_hessian
 from ._newton_minimize import newton_polished_minimize
 
@@ -27,6 +28,9 @@ OUTPUT_ACTIVATIONS = ("softmax", "logistic")
 _MAX_BATCH_FLOATS = 4_000_000
 #: Golden ratio, for the Weyl sequence of the fixed sign-flip reference direction.
 _GOLDEN_RATIO = (1.0 + np.sqrt(5.0)) / 2.0
+#: Hidden units whose parameters agree within this (relative to ``max(1, max |x|)``)
+#: count as identical for :meth:`MLPObjective.symmetry_order`.
+SYMMETRY_RTOL = 1e-7
 
 
 class MLPObjective(Objective):
@@ -316,6 +320,27 @@ class MLPObjective(Objective):
         if self.output == "softmax":
             intercepts[-1] = intercepts[-1] - intercepts[-1].mean()
         return self.pack(coefs, intercepts)
+
+    def symmetry_order(self, x):
+        """Number of hidden-unit permutations and sign flips that leave ``x`` unchanged.
+
+        For each hidden layer, units are described by their incoming weights,
+        bias and outgoing weights; a class of ``m`` identical units (within
+        ``SYMMETRY_RTOL * max(1, max |x|)``) can be permuted in ``m!`` ways, and
+        a unit whose weights and bias are all zero is also fixed by its sign
+        flip (factor 2 each). The order is the product over layers and
+        classes, computed with the other layers held fixed: exact for one
+        hidden layer; for deeper networks it omits operations that would
+        permute two layers jointly (which need coincidences of measure zero).
+        """
+        coefs, intercepts = self.unpack(np.asarray(x, dtype=float))
+        atol = SYMMETRY_RTOL * max(1.0, float(np.max(np.abs(x), initial=0.0)))
+        order = 1
+        for layer in range(len(coefs) - 1):
+            units = np.column_stack([coefs[layer].T, intercepts[layer], coefs[layer + 1]])
+            order *= permutation_order(units, atol)
+            order *= 2 ** int(np.sum(np.max(np.abs(units), axis=1) <= atol))
+        return order
 
     # ------------------------------------------------------- exploration
     def local_minimize(self, x):

@@ -384,3 +384,38 @@ def test_newton_step_handles_zero_modes_and_negative_curvature():
             np.testing.assert_allclose(
                 _newton_step(hessian, grad, zero_modes), expected, atol=1e-12
             )
+
+
+def _all_operations(objective, x):
+    """Every hidden-unit permutation with every sign pattern applied to x (one hidden layer)."""
+    import itertools
+
+    coefs, intercepts = objective.unpack(np.array(x, copy=True))
+    n_units = coefs[0].shape[1]
+    for order in itertools.permutations(range(n_units)):
+        for flips in itertools.product([False, True], repeat=n_units):
+            flip = np.array(flips)
+            sign = np.where(flip, -1.0, 1.0)
+            first, bias, second, out_bias = coefs[0], intercepts[0], coefs[1], intercepts[1]
+            if objective.activation == "logistic":
+                out_bias = out_bias + second[flip].sum(axis=0)
+            first, bias, second = first * sign, bias * sign, second * sign[:, None]
+            order_ = list(order)
+            yield objective.pack([first[:, order_], second[order_]], [bias[order_], out_bias])
+
+
+@pytest.mark.parametrize("activation", ["tanh", "logistic"])
+def test_symmetry_order_counts_the_operations_that_fix_the_point(iris, activation):
+    """Brute force over all 4! * 2^4 permutations and sign flips of a 4-unit layer."""
+    X, y = iris
+    objective = _objective(X, y, (4,), activation)
+    coefs, intercepts = objective.unpack(_random_x(objective, 3))
+    generic = objective.canonical(objective.pack(coefs, intercepts))
+    # units 0 and 1 identical; units 2 and 3 dead (all their parameters zero)
+    coefs[0][:, 1], intercepts[0][1], coefs[1][1] = coefs[0][:, 0], intercepts[0][0], coefs[1][0]
+    coefs[0][:, 2:], intercepts[0][2:], coefs[1][2:] = 0.0, 0.0, 0.0
+    degenerate = objective.canonical(objective.pack(coefs, intercepts))
+    for x, expected in ((generic, 1), (degenerate, 2 * 2 * 2 * 2)):
+        fixed = sum(np.allclose(g, x, atol=1e-12) for g in _all_operations(objective, x))
+        assert fixed == expected
+        assert objective.symmetry_order(x) == expected
