@@ -411,7 +411,7 @@ class ThermodynamicsMixin:
         entropy = np.maximum(-np.einsum("ta,ta->t", p, finite), 0.0)
         return float(entropy[0]) if scalar else entropy
 
-    def frustration(self, T, normalized=False):
+    def frustration(self, T, normalized=False, component_only=True):
         """Frustration index of the landscape.
 
         ``F(T) = sum_{a != g} p_a(T) (L†_a - L_g) / (L_a - L_g)`` where ``g`` is the
@@ -421,16 +421,24 @@ class ThermodynamicsMixin:
         Digital Discovery 2024, eq. 3). With ``normalized=True`` the weights are
         ``p_a / (1 - p_g)`` (F tilde), comparable between landscapes.
 
-        Only the connected component of the global minimum enters (occupation
-        probabilities renormalised over it): a minimum with no path to ``g`` has
-        no finite barrier. Minima degenerate with ``g`` (``L_a - L_g`` within
-        ``1e-12 * max(1, |L_g|)``) are left out of the sum, where the ratio is
-        undefined; with ``normalized=True`` they also leave the normalisation.
+        The review's eq. 3 sums over all minima, but a minimum with no path to
+        ``g`` has no finite barrier ``L†_a``. By default (``component_only=True``)
+        only the connected component of the global minimum enters, with the
+        occupation probabilities renormalised over it: the index of the
+        connected landscape, unchanged by minima that a finite exploration
+        failed to connect. With ``component_only=False`` the probabilities are
+        normalised over every minimum, as in eq. 3, and disconnected minima
+        contribute nothing, so such minima lower the index by their
+        occupation. The two agree on a connected landscape. Minima degenerate
+        with ``g`` (``L_a - L_g`` within ``1e-12 * max(1, |L_g|)``) are left out
+        of the sum, where the ratio is undefined; with ``normalized=True`` they
+        also leave the normalisation.
 
         Parameters
         ----------
         T : float or array-like of shape (n_T,)
         normalized : bool, default=False
+        component_only : bool, default=True
 
         Returns
         -------
@@ -444,7 +452,10 @@ class ThermodynamicsMixin:
         energy = self.minima.energy[component]
         e_g = self.minima.energy[g]
         above = energy - e_g > 1e-12 * max(1.0, abs(e_g))
-        log_p = self._log_occupation(temperatures, minima=component)
+        if component_only:
+            log_p = self._log_occupation(temperatures, minima=component)
+        else:
+            log_p = self._log_occupation(temperatures)[:, component]
         ratio = (highest_ts[component][above] - e_g) / (energy[above] - e_g)
         p_above = np.exp(log_p[:, above])
         value = p_above @ ratio

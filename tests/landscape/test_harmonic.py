@@ -266,3 +266,39 @@ def test_symmetry_orders_divide_the_weights():
     # two minima of equal energy and volume: orders 1 and 2 give weights 2 : 1
     ls = Landscape.from_arrays([0.0, 0.0], [1.0], [[0, 1]], minima_symmetry_order=[1, 2])
     np.testing.assert_allclose(ls.occupation_probabilities(0.7), [2 / 3, 1 / 3], rtol=1e-14)
+
+
+def test_peak_refinement_with_unequal_modes_and_edges_matches_bounded_maximisation():
+    """dC/dT carries 2 T^2 Cov(U, C_a) when the minima differ in modes or edges."""
+    from scipy.optimize import minimize_scalar
+
+    ls = Landscape(
+        {
+            "energy": [0.0, 0.3, 0.5],
+            "log_hessian_product": [1.0, -1.0, 0.5],
+            "x": np.empty((3, 0)),
+            "n_modes": [3, 2, 3],
+            "bound_slope": [[np.nan], [0.4], [np.nan]],
+            "bound_curvature": [[np.nan], [2.0], [np.nan]],
+        },
+        {
+            "energy": [1.0, 1.2],
+            "minima": [[0, 1], [1, 2]],
+            "log_hessian_product": [0.0, 0.0],
+            "x": np.empty((2, 0)),
+        },
+        3,
+    )
+    (peak,) = ls.heat_capacity_peaks()
+
+    def configurational(t):
+        _, c_plus, c_minus = ls.heat_capacity(t, split=True)
+        return -(c_plus + c_minus)
+
+    result = minimize_scalar(
+        configurational,
+        bounds=(0.5 * peak.temperature, 2 * peak.temperature),
+        method="bounded",
+        options={"xatol": 1e-12},
+    )
+    assert peak.temperature == pytest.approx(result.x, rel=1e-6)
