@@ -344,8 +344,9 @@ def verify_stationary_point(objective, x, *, index, grad=None, hessian=None):
        ``zero_tol = ZERO_EIGENVALUE_RTOL * max(1, max |lambda|)``.
 
     3. every held coordinate confines: its outward slope ``g = |g_i|`` is
-       positive or its relaxed curvature ``c`` (see :class:`StationaryPoint`)
-       exceeds ``zero_tol``.
+       positive, or its relaxed curvature ``c`` (see :class:`StationaryPoint`)
+       exceeds ``zero_tol``, or it is flat (``|c| <= zero_tol``) in a box of
+       finite width (its edge integral is then the width).
 
     The log product of the positive eigenvalues (LPPHE) is
     ``sum_{lambda_i > zero_tol} log lambda_i``, the harmonic measure of the
@@ -393,7 +394,9 @@ def verify_stationary_point(objective, x, *, index, grad=None, hessian=None):
     curvatures = np.diag(hessian[np.ix_(held, held)]) - np.sum(
         coupling**2 / positive[:, None], axis=0
     )
-    if np.any((slopes <= 0) & (curvatures <= zero_tol)):
+    widths = box_widths(objective)[held]
+    flat = (slopes <= 0) & (curvatures <= zero_tol)
+    if np.any(flat & ((curvatures < -zero_tol) | ~np.isfinite(widths))):
         return None
     embedded = np.zeros((x.size, vectors.shape[1]))
     embedded[free] = vectors
@@ -405,7 +408,7 @@ def verify_stationary_point(objective, x, *, index, grad=None, hessian=None):
         int(positive.size),
         slopes,
         curvatures,
-        box_widths(objective)[held],
+        widths,
     )
 
 

@@ -409,10 +409,11 @@ def _check_mode_columns(table, label):
         g, c = slope[held], curvature[held]
         if not (np.all(np.isfinite(g)) and np.all(np.isfinite(c))) or np.any(g < 0):
             raise ValueError(f"{label}.bound_slope must be finite and non-negative.")
-        if np.any((g == 0) & (c <= 0)):
+        width = table["bound_width"][held] if "bound_width" in table else np.inf
+        if np.any((g == 0) & (c <= 0) & ~np.isfinite(width)):
             raise ValueError(
-                f"{label}: a held coordinate needs a positive slope or curvature (else its "
-                "edge integral diverges)."
+                f"{label}: a held coordinate needs a positive slope or curvature or a finite "
+                "bound_width (else its edge integral diverges)."
             )
 
 

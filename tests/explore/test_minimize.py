@@ -101,16 +101,25 @@ def test_bound_slope_and_relaxed_curvature_of_a_coupled_quadratic():
     np.testing.assert_allclose(point.bound_curvatures, [a - b * b / d], rtol=1e-12)
 
 
-def test_held_coordinate_without_slope_or_curvature_is_not_verified():
-    """E = y^2 on x >= 0 has no restoring force along x at the bound: not an isolated minimum."""
-    objective = FunctionObjective(
-        lambda x: (x[1] ** 2, np.array([0.0, 2 * x[1]])),
-        2,
-        jac=True,
-        hess=lambda x: np.diag([0.0, 2.0]),
-        bounds=[(0.0, 1.0), (-1.0, 1.0)],
-    )
-    assert verify_stationary_point(objective, np.array([0.0, 0.0]), index=0) is None
+def test_flat_held_coordinate_is_verified_in_a_finite_box_only():
+    """E = y^2 - c x^2 / 2 at the bound x = 0: flat along x (c = 0) the box width bounds the
+    edge integral, so the point is kept; with c > 0 (energy falling inward) it is no minimum."""
+
+    def objective(c, high):
+        return FunctionObjective(
+            lambda x: (x[1] ** 2 - 0.5 * c * x[0] ** 2, np.array([-c * x[0], 2 * x[1]])),
+            2,
+            jac=True,
+            hess=lambda x: np.diag([-c, 2.0]),
+            bounds=[(0.0, high), (-1.0, 1.0)],
+        )
+
+    point = verify_stationary_point(objective(0.0, 3.0), np.array([0.0, 0.0]), index=0)
+    assert point is not None
+    np.testing.assert_array_equal(point.bound_slopes, [0.0])
+    np.testing.assert_array_equal(point.bound_widths, [3.0])
+    assert verify_stationary_point(objective(0.0, np.inf), np.zeros(2), index=0) is None
+    assert verify_stationary_point(objective(1.0, 3.0), np.zeros(2), index=0) is None
 
 
 def test_free_mask_follows_the_sign_of_the_gradient():
