@@ -63,6 +63,12 @@ HANDOVER_RTOL = 1e-2
 PUSHOFF_DESCENT_ITERATIONS = 2000
 #: Residual tolerance of the Rayleigh-Ritz eigenvector, relative to ``|Hv|``.
 RAYLEIGH_RTOL = 1e-4
+#: Distance either side of a kink, as a fraction of the band spacing, at which the
+#: gradient jump (the ridge normal) is measured.
+RIDGE_PROBE_FRACTION = 1e-3
+#: A gradient jump (after the smooth change is subtracted, leaving third-order terms for
+#: a smooth function) above this fraction of the smooth change over the probe marks a kink.
+KINK_RTOL = 1e-2
 #: Rayleigh-Ritz iterations (Hessian-vector products) per eigenvector-following step.
 RAYLEIGH_MAX_ITERATIONS = 20
 #: Relative step of the finite-difference Hessian-vector product.
@@ -81,7 +87,7 @@ class Connection:
     ts_log_hessian_product : float
         Sum of the logs of the positive Hessian eigenvalues at the TS (free
         subspace, zero modes excluded). For a non-smooth objective, of the
-        Hessian projected orthogonal to the band tangent (see
+        Hessian projected orthogonal to the ridge normal (see
         :func:`find_connections`).
     ts_negative_eigenvalue : float
         The Hessian's negative eigenvalue; ``nan`` for a non-smooth objective.
@@ -626,9 +632,11 @@ def find_connections(objective, x_a, x_b, rng, *, n_images=10, max_band_iteratio
        the highest segment adjacent to the highest image by
        ``objective.segment_maximum``; pushoff follows the segment direction
        ``t`` both ways; ``ts_log_hessian_product`` is the sum of the logs of
-       the positive eigenvalues of ``P H P``, ``P = I - t t^T`` the projector
-       orthogonal to the band tangent (the Hessian of the kink's ridge), and
-       ``ts_negative_eigenvalue`` is ``nan``.
+       the positive eigenvalues of ``P H P``, ``P = I - n n^T`` the projector
+       orthogonal to the ridge normal ``n`` (the direction of the gradient jump
+       across the kink, :func:`_ridge_frame`; the band tangent if there is no
+       kink), ``H`` averaged over the two sides: the Hessian within the
+       dividing surface. ``ts_negative_eigenvalue`` is ``nan``.
 
     A connection is returned only when both pushoff minima are verified and
     distinct. Failures (a band or a search hitting a non-finite energy, an
@@ -759,15 +767,46 @@ def _band_maximum_connection(objective, band, spacing):
     )
     if not _distinct_minima(objective, plus, minus):
         return None
+    normal, hessian = _ridge_frame(objective, top.x, tangent, spacing)
     log_product, n_modes, slopes, curvatures, widths = _projected_modes(
-        objective, top.x, top.grad, tangent
+        objective, top.x, top.grad, normal, hessian
     )
     return Connection(
         top.x, top.energy, log_product, np.nan, plus, minus, n_modes, slopes, curvatures, widths
     )
 
 
-def _projected_modes(objective, x, grad, tangent):
+def _ridge_frame(objective, x, tangent, spacing):
+    """Unit normal of the ridge at a band's kink, and the Hessian averaged over its sides.
+
+    The energy of a non-smooth objective is the lower of two smooth branches
+    near the kink; their difference vanishes on the ridge, so the jump of the
+    gradient across it is normal to the ridge. It is measured as
+    ``g(x + h t) - g(x - h t) - H (2 h t)`` (``h`` = :data:`RIDGE_PROBE_FRACTION`
+    times the band spacing, wide enough to straddle a kink located to the
+    accuracy of ``segment_maximum``; ``H`` the mean of the two sides'
+    Hessians, whose smooth change it removes, exactly for quadratic branches).
+    The ridge is the dividing surface of transition-state theory, and its
+    harmonic partition function comes from the Hessian projected orthogonal
+    to that normal. The band tangent agrees with the normal only as the band
+    spacing goes to zero (at the lowest point of a ridge both branches'
+    gradients are normal to it, and so is the path). When the jump is no
+    larger than a smooth function's change over ``2h`` (no kink: a smooth band
+    maximum), the tangent is returned.
+    """
+    h = RIDGE_PROBE_FRACTION * spacing
+    plus = objective.project_into_bounds(x + h * tangent)
+    minus = objective.project_into_bounds(x - h * tangent)
+    hessian = 0.5 * (objective.hessian(plus) + objective.hessian(minus))
+    smooth_change = hessian @ (plus - minus)
+    jump = objective.gradient(plus) - objective.gradient(minus) - smooth_change
+    size = np.linalg.norm(jump)
+    if not size > KINK_RTOL * np.linalg.norm(smooth_change):
+        return tangent, hessian
+    return jump / size, hessian
+
+
+def _projected_modes(objective, x, grad, tangent, hessian=None):
     """Modes of ``P H P``, ``P = I - t t^T`` (free subspace), and the held coordinates.
 
     Returns the sum of the logs of its positive eigenvalues, their number, and
@@ -775,7 +814,7 @@ def _projected_modes(objective, x, grad, tangent):
     (as in :func:`._minimize.verify_stationary_point`).
     """
     free = free_mask(objective, x, grad)
-    full = objective.hessian(x)
+    full = objective.hessian(x) if hessian is None else hessian
     hessian = full[np.ix_(free, free)]
     t = tangent[free]
     norm = np.linalg.norm(t)
