@@ -142,7 +142,12 @@ class ThermodynamicsMixin:
 
     def _log_occupation(self, temperatures, minima=None):
         """``log p_a(T)`` of shape (n_T, n_min), normalised over ``minima`` (default all)."""
-        return log_softmax(self._minima_terms(temperatures, minima)[0])
+        if self.n_minima == 0:
+            raise ValueError("the landscape has no minima.")
+        log_z = log_partition_terms(
+            self.minima, self.n_params, temperatures, offset=self.minima.energy.min()
+        )[0]
+        return log_softmax(log_z if minima is None else log_z[:, minima])
 
     def _energy_moments(self, temperatures):
         """Probabilities, deviations ``U_a - <U>`` and per-minimum ``C_a``, all (n_T, n_min)."""
