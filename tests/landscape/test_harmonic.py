@@ -2,7 +2,7 @@
 
 import numpy as np
 import pytest
-from scipy.integrate import quad
+from scipy.integrate import dblquad, quad
 from scipy.optimize import brentq
 
 from sklandscape import Landscape, explore
@@ -20,12 +20,17 @@ def barrier_top():
     return brentq(lambda x: 4 * x**3 - 4 * x - 0.3, -0.5, 0.5)
 
 
-def exact_interior_occupation(T):
-    """Boltzmann weight of the basin left of the barrier top, by quadrature."""
+def exact_interior_occupation(T, n_params=1):
+    """Boltzmann weight of the basin left of the barrier top, by 1-D or 2-D quadrature."""
     top = barrier_top()
-    weight = lambda x: np.exp(-(well_x(x) - well_x(HIGH)) / T)  # noqa: E731
-    left = quad(weight, LOW, top, points=[-0.96])[0]
-    right = quad(weight, top, HIGH)[0]
+    if n_params == 1:
+        weight = lambda x: np.exp(-(well_x(x) - well_x(HIGH)) / T)  # noqa: E731
+        left = quad(weight, LOW, top, points=[-0.96])[0]
+        right = quad(weight, top, HIGH)[0]
+    else:
+        weight = lambda y, x: np.exp(-(well_x(x) - well_x(HIGH) + y * y) / T)  # noqa: E731
+        left = dblquad(weight, LOW, top, -2.0, 2.0, epsabs=0, epsrel=1e-10)[0]
+        right = dblquad(weight, top, HIGH, -2.0, 2.0, epsabs=0, epsrel=1e-10)[0]
     return left / (left + right)
 
 
@@ -132,11 +137,13 @@ def test_bound_minimum_carries_its_slope_and_curvature(double_well):
 
 @pytest.mark.parametrize("T", TEMPERATURES)
 def test_occupation_matches_exact_basin_integrals(double_well, T):
-    # The y-direction is an exact Gaussian of the same width in both basins,
-    # so the 2-D basin integrals reduce to the 1-D ones.
+    # The issue's values: 0.00202, 0.0797 and 0.221 (the library gave 0.000115,
+    # 0.00654 and 0.0247 without edge factors); here recomputed by quadrature.
     interior = 1 - double_well.global_minimum
     p = double_well.occupation_probabilities(T)[interior]
-    assert p == pytest.approx(exact_interior_occupation(T), rel=0.01)
+    exact = exact_interior_occupation(T, double_well.n_params)
+    assert p == pytest.approx(exact, rel=0.01)
+    assert exact == pytest.approx({0.05: 0.00202, 0.1: 0.0797, 0.15: 0.221}[T], rel=0.005)
 
 
 def test_heat_capacity_is_minus_T_times_second_derivative_of_free_energy(double_well):
