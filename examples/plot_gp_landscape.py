@@ -56,7 +56,9 @@ print(f"the transition state between them lies at {barrier:.2f}")
 # at T = 1, ``p_a ∝ exp(-L_a) / sqrt(det H_a)``: the Laplace approximation of
 # the posterior of the hyperparameters. The all-noise optimum lies 5 units
 # higher, which alone would give it a weight of ``exp(-5)``, but its basin is
-# much wider (flat along the length scale), so it keeps a few per cent: the
+# much wider: its length scale sits on the upper bound, where the loss is
+# nearly flat, and that coordinate counts by its edge integral across the box
+# (see the thermodynamics guide), so it keeps about a fifth of the weight: the
 # mixture follows the sine, with a wider band where the two explanations
 # disagree.
 mixture = LandscapeGPRegressor(

@@ -33,6 +33,7 @@ def test_the_gallery_has_its_examples():
         "plot_choose_k",
         "plot_dask_scale_out",
         "plot_explore_function",
+        "plot_free_energy_landscape",
         "plot_gp_landscape",
         "plot_gridsearch_landscape_scorer",
         "plot_kmeans_landscape",

@@ -28,6 +28,9 @@ __all__ = [
     "TransitionStateDatabase",
     "TransitionStateRecord",
     "minimum_record",
+    "mode_columns",
+    "mode_fields",
+    "transition_state_record",
 ]
 
 #: A query may visit at most this many energy bins before the bins are widened.
@@ -49,6 +52,15 @@ class MinimumRecord:
         Smallest and largest eigenvalue and their sum in the free subspace,
         the objective's zero modes excluded (NaN, NaN, 0 when no eigenvalue
         remains, e.g. a minimum in a corner of the box).
+    n_modes : int
+        Number of positive Hessian eigenvalues (-1: unknown, taken as
+        ``n_params`` when the landscape is built).
+    bound_slopes, bound_curvatures, bound_widths : tuple of float
+        Outward slope, relaxed curvature and box width of each coordinate held
+        at a bound (:class:`~._minimize.StationaryPoint`).
+    symmetry_order : int
+        ``objective.symmetry_order(x)``: the number of symmetry operations
+        leaving the point unchanged.
     """
 
     x: np.ndarray
@@ -57,6 +69,11 @@ class MinimumRecord:
     hessian_min_eigenvalue: float
     hessian_max_eigenvalue: float
     hessian_trace: float
+    n_modes: int = -1
+    bound_slopes: tuple = ()
+    bound_curvatures: tuple = ()
+    bound_widths: tuple = ()
+    symmetry_order: int = 1
 
 
 @dataclass(frozen=True)
@@ -72,12 +89,19 @@ class TransitionStateRecord:
         Sum of the logs of the positive Hessian eigenvalues.
     negative_eigenvalue : float
         The single negative Hessian eigenvalue.
+    n_modes, bound_slopes, bound_curvatures, symmetry_order
+        As for :class:`MinimumRecord` (``n_modes`` -1 taken as ``n_params - 1``).
     """
 
     x: np.ndarray
     energy: float
     log_hessian_product: float
     negative_eigenvalue: float
+    n_modes: int = -1
+    bound_slopes: tuple = ()
+    bound_curvatures: tuple = ()
+    bound_widths: tuple = ()
+    symmetry_order: int = 1
 
 
 def minimum_record(objective, minimum):
@@ -94,14 +118,87 @@ def minimum_record(objective, minimum):
         low, high = float(eigenvalues[0]), float(eigenvalues[-1])
     else:
         low = high = float("nan")
+    point = minimum.stationary_point
+    x = np.asarray(objective.canonical(minimum.x), dtype=float).copy()
     return MinimumRecord(
-        x=np.asarray(objective.canonical(minimum.x), dtype=float).copy(),
+        x=x,
         energy=float(minimum.energy),
-        log_hessian_product=float(minimum.stationary_point.log_hessian_product),
+        log_hessian_product=float(point.log_hessian_product),
         hessian_min_eigenvalue=low,
         hessian_max_eigenvalue=high,
         hessian_trace=float(np.sum(eigenvalues)),
+        n_modes=int(point.n_modes),
+        bound_slopes=tuple(float(v) for v in point.bound_slopes),
+        bound_curvatures=tuple(float(v) for v in point.bound_curvatures),
+        bound_widths=tuple(float(v) for v in point.bound_widths),
+        symmetry_order=_symmetry_order(objective, x),
     )
+
+
+def transition_state_record(objective, connection):
+    """A :class:`TransitionStateRecord` from a :class:`~._transition_state.Connection`."""
+    x = np.asarray(objective.canonical(connection.ts_x), dtype=float).copy()
+    return TransitionStateRecord(
+        x=x,
+        energy=float(connection.ts_energy),
+        log_hessian_product=float(connection.ts_log_hessian_product),
+        negative_eigenvalue=float(connection.ts_negative_eigenvalue),
+        n_modes=int(connection.ts_n_modes),
+        bound_slopes=tuple(float(v) for v in connection.ts_bound_slopes),
+        bound_curvatures=tuple(float(v) for v in connection.ts_bound_curvatures),
+        bound_widths=tuple(float(v) for v in connection.ts_bound_widths),
+        symmetry_order=_symmetry_order(objective, x),
+    )
+
+
+def _symmetry_order(objective, x):
+    order = objective.symmetry_order(x)
+    if int(order) != order or order < 1:
+        raise ValueError(f"symmetry_order must be a positive integer, got {order!r}.")
+    return int(order)
+
+
+def mode_columns(records, n_params, transition_states=False):
+    """Landscape columns ``n_modes``, ``bound_{slope,curvature,width}`` and ``pgorder``.
+
+    The ``bound_*`` columns have one column per held coordinate of the point
+    holding most, padded with NaN.
+    """
+    default = n_params - 1 if transition_states else n_params
+    held = max((len(r.bound_slopes) for r in records), default=0)
+    slope = np.full((len(records), held), np.nan)
+    curvature = np.full((len(records), held), np.nan)
+    width = np.full((len(records), held), np.nan)
+    for i, record in enumerate(records):
+        slope[i, : len(record.bound_slopes)] = record.bound_slopes
+        curvature[i, : len(record.bound_curvatures)] = record.bound_curvatures
+        width[i, : len(record.bound_widths)] = record.bound_widths
+    return {
+        "n_modes": np.array(
+            [default if r.n_modes < 0 else r.n_modes for r in records], dtype=np.int64
+        ),
+        "bound_slope": slope,
+        "bound_curvature": curvature,
+        "bound_width": width,
+        "pgorder": np.array([r.symmetry_order for r in records], dtype=np.int64),
+    }
+
+
+def mode_fields(table, row):
+    """The :func:`mode_columns` entries of ``table[row]`` as record keyword arguments."""
+    fields = {}
+    if "n_modes" in table:
+        fields["n_modes"] = int(table["n_modes"][row])
+    if "bound_slope" in table:
+        slope, curvature = table["bound_slope"][row], table["bound_curvature"][row]
+        held = np.isfinite(slope)
+        fields["bound_slopes"] = tuple(float(v) for v in slope[held])
+        fields["bound_curvatures"] = tuple(float(v) for v in curvature[held])
+        if "bound_width" in table:
+            fields["bound_widths"] = tuple(float(v) for v in table["bound_width"][row][held])
+    if "pgorder" in table:
+        fields["symmetry_order"] = int(table["pgorder"][row])
+    return fields
 
 
 class _EnergyBinnedIndex:

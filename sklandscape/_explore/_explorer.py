@@ -33,6 +33,9 @@ from ._database import (
     TransitionStateDatabase,
     TransitionStateRecord,
     minimum_record,
+    mode_columns,
+    mode_fields,
+    transition_state_record,
 )
 from ._minimize import NonFiniteEnergyError, single_threaded_blas
 from ._objective import FunctionObjective, Objective
@@ -365,6 +368,7 @@ def _load_landscape(landscape, objective, minima, states):
                 float(low[i]),
                 float(high[i]),
                 float(trace[i]),
+                **mode_fields(table, i),
             )
         )[0]
         for i in range(landscape.n_minima)
@@ -384,6 +388,7 @@ def _load_landscape(landscape, objective, minima, states):
                 float(table.energy[t]),
                 float(table.log_hessian_product[t]),
                 float(negative[t]),
+                **mode_fields(table, t),
             ),
         )
 
@@ -464,12 +469,7 @@ def _add_connection(objective, minima, states, counts, connection):
     if energy < highest_end - 1e-9 * max(1.0, abs(highest_end)):
         counts.values["n_ts_below_minimum"] += 1
         return
-    record = TransitionStateRecord(
-        np.asarray(objective.canonical(connection.ts_x), dtype=float).copy(),
-        energy,
-        float(connection.ts_log_hessian_product),
-        float(connection.ts_negative_eigenvalue),
-    )
+    record = transition_state_record(objective, connection)
     _, status = states.add((plus, minus), record)
     counts.values[f"n_ts_{status}"] += 1
 
@@ -521,6 +521,7 @@ def _build_landscape(objective, minima, states, metadata):
         "hessian_min_eigenvalue": _column(records, "hessian_min_eigenvalue"),
         "hessian_max_eigenvalue": _column(records, "hessian_max_eigenvalue"),
         "hessian_trace": _column(records, "hessian_trace"),
+        **mode_columns(records, n),
     }
     pairs = rank[states.pair_array()] if len(states) else np.empty((0, 2), dtype=np.int64)
     pairs = np.sort(pairs, axis=1)
@@ -533,6 +534,7 @@ def _build_landscape(objective, minima, states, metadata):
         "log_hessian_product": _column(ts_records, "log_hessian_product"),
         "x": np.array([r.x for r in ts_records], dtype=float).reshape(len(ts_records), n),
         "negative_eigenvalue": _column(ts_records, "negative_eigenvalue"),
+        **mode_columns(ts_records, n, transition_states=True),
     }
     return Landscape(minima_columns, ts_columns, n, metadata)
 

@@ -8,7 +8,7 @@ transition state) and no unexpected zero eigenvalue.
 """
 
 import math
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 import numpy as np
 from threadpoolctl import ThreadpoolController
@@ -21,6 +21,7 @@ __all__ = [
     "free_mask",
     "local_minimize",
     "minimize_and_verify",
+    "box_widths",
     "projected_gradient",
     "quench",
     "single_threaded_blas",
@@ -106,12 +107,28 @@ class StationaryPoint:
         Sum of ``log`` of the positive eigenvalues (LPPHE).
     index : int
         Number of negative eigenvalues.
+    n_modes : int
+        Number of positive eigenvalues (the harmonic modes; zero modes, the
+        negative one and held coordinates excluded).
+    bound_slopes, bound_curvatures : ndarray of shape (n_held,)
+        For each coordinate held at a bound, the outward slope ``g = |g_i| >= 0``
+        (the energy rises by ``g s`` a distance ``s`` into the box) and the
+        curvature ``c = H_hh - sum_k (v_k . H_fh)^2 / lambda_k`` along it with the
+        positive free modes relaxed (the diagonal of a Schur complement). They
+        give the edge factors of :mod:`sklandscape.landscape._harmonic`.
+    bound_widths : ndarray of shape (n_held,)
+        Width of the box along each held coordinate (``high - low``, possibly
+        infinite): the edge integral stops there.
     """
 
     eigenvalues: np.ndarray
     eigenvectors: np.ndarray
     log_hessian_product: float
     index: int
+    n_modes: int = -1
+    bound_slopes: np.ndarray = field(default_factory=lambda: np.empty(0))
+    bound_curvatures: np.ndarray = field(default_factory=lambda: np.empty(0))
+    bound_widths: np.ndarray = field(default_factory=lambda: np.empty(0))
 
 
 @dataclass(frozen=True)
@@ -326,9 +343,15 @@ def verify_stationary_point(objective, x, *, index, grad=None, hessian=None):
        ``objective.n_zero_modes`` with ``|lambda| <= zero_tol``, where
        ``zero_tol = ZERO_EIGENVALUE_RTOL * max(1, max |lambda|)``.
 
+    3. every held coordinate confines: its outward slope ``g = |g_i|`` is
+       positive, or its relaxed curvature ``c`` (see :class:`StationaryPoint`)
+       exceeds ``zero_tol``, or it is flat (``|c| <= zero_tol``) in a box of
+       finite width (its edge integral is then the width).
+
     The log product of the positive eigenvalues (LPPHE) is
     ``sum_{lambda_i > zero_tol} log lambda_i``, the harmonic measure of the
-    basin volume (Wales, *Energy Landscapes*, 2003).
+    basin volume (Wales, *Energy Landscapes*, 2003); the held coordinates'
+    slopes and curvatures are returned for their edge factors.
 
     Parameters
     ----------
@@ -363,10 +386,36 @@ def verify_stationary_point(objective, x, *, index, grad=None, hessian=None):
     n_zero = int(np.sum(np.abs(eigenvalues) <= zero_tol))
     if n_negative != index or n_zero != objective.n_zero_modes:
         return None
-    positive = eigenvalues[eigenvalues > zero_tol]
+    is_positive = eigenvalues > zero_tol
+    positive = eigenvalues[is_positive]
+    held = ~free
+    slopes = np.abs(grad[held])
+    coupling = vectors[:, is_positive].T @ hessian[np.ix_(free, held)]
+    curvatures = np.diag(hessian[np.ix_(held, held)]) - np.sum(
+        coupling**2 / positive[:, None], axis=0
+    )
+    widths = box_widths(objective)[held]
+    flat = (slopes <= 0) & (curvatures <= zero_tol)
+    if np.any(flat & ((curvatures < -zero_tol) | ~np.isfinite(widths))):
+        return None
     embedded = np.zeros((x.size, vectors.shape[1]))
     embedded[free] = vectors
-    return StationaryPoint(eigenvalues, embedded, float(np.sum(np.log(positive))), n_negative)
+    return StationaryPoint(
+        eigenvalues,
+        embedded,
+        float(np.sum(np.log(positive))),
+        n_negative,
+        int(positive.size),
+        slopes,
+        curvatures,
+        widths,
+    )
+
+
+def box_widths(objective):
+    """``high - low`` of every coordinate (infinite without bounds)."""
+    low, high = objective._finite_bounds()
+    return high - low
 
 
 #: Outcomes of :func:`quench`, in the order they are checked.

@@ -117,6 +117,19 @@ class Objective:
         """
         return np.asarray(x, dtype=float)
 
+    def symmetry_order(self, x):
+        """Order ``o`` of the symmetry group of the point ``x``.
+
+        The number of the objective's symmetry operations (those
+        :meth:`canonical` quotients out) that leave ``x`` itself unchanged:
+        1 for a generic point, more for a degenerate one (coincident K-means
+        centres, identical hidden units). A minimum's partition function is
+        divided by ``o`` and a rate through a transition state ``t`` out of
+        ``a`` carries ``o_a / o_t``, as point-group orders do for molecules
+        (Wales, *Energy Landscapes*, 2003). Default: 1.
+        """
+        return 1
+
     def distance(self, x, y):
         """Distance between two canonical vectors (Euclidean by default)."""
         return float(np.linalg.norm(np.asarray(x) - np.asarray(y)))
@@ -265,6 +278,9 @@ class FunctionObjective(Objective):
         differences of the gradient.
     bounds : array-like of shape (n_params, 2), default=None
         Box constraints.
+    symmetry_order : callable, default=None
+        ``symmetry_order(x) -> int``, the order of the symmetry group of a
+        point (see :meth:`Objective.symmetry_order`); ``None`` for 1.
 
     Raises
     ------
@@ -274,7 +290,7 @@ class FunctionObjective(Objective):
         When a gradient or Hessian comes back with the wrong shape.
     """
 
-    def __init__(self, fun, n_params, *, jac=None, hess=None, bounds=None):
+    def __init__(self, fun, n_params, *, jac=None, hess=None, bounds=None, symmetry_order=None):
         super().__init__(n_params, bounds=bounds)
         if not callable(fun):
             raise TypeError(f"fun must be callable, got {type(fun).__name__}.")
@@ -282,6 +298,9 @@ class FunctionObjective(Objective):
             raise TypeError("jac must be None, True or a callable.")
         if not (hess is None or callable(hess)):
             raise TypeError("hess must be None or a callable.")
+        if not (symmetry_order is None or callable(symmetry_order)):
+            raise TypeError("symmetry_order must be None or a callable.")
+        self._symmetry_order = symmetry_order
         self.fun = fun
         self.jac = jac
         self.hess = hess
@@ -304,6 +323,11 @@ class FunctionObjective(Objective):
         if self.jac is True:
             return _as_energy(self.fun(np.asarray(x, dtype=float))[0])
         return _as_energy(self.fun(np.asarray(x, dtype=float)))
+
+    def symmetry_order(self, x):
+        if self._symmetry_order is None:
+            return 1
+        return int(self._symmetry_order(np.asarray(x, dtype=float)))
 
     def hessian(self, x):
         if self.hess is None:

@@ -15,7 +15,7 @@ of the converged band, located exactly on its highest segment by
 
 import logging
 import warnings
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 import numpy as np
 from scipy.sparse.linalg import LinearOperator, lobpcg
@@ -24,6 +24,7 @@ from ._minimize import (
     ZERO_EIGENVALUE_RTOL,
     NonFiniteEnergyError,
     VerifiedMinimum,
+    box_widths,
     free_mask,
     minimize_and_verify,
     verify_stationary_point,
@@ -62,6 +63,12 @@ HANDOVER_RTOL = 1e-2
 PUSHOFF_DESCENT_ITERATIONS = 2000
 #: Residual tolerance of the Rayleigh-Ritz eigenvector, relative to ``|Hv|``.
 RAYLEIGH_RTOL = 1e-4
+#: Distance either side of a kink, as a fraction of the band spacing, at which the
+#: gradient jump (the ridge normal) is measured.
+RIDGE_PROBE_FRACTION = 1e-3
+#: A gradient jump (after the smooth change is subtracted, leaving third-order terms for
+#: a smooth function) above this fraction of the smooth change over the probe marks a kink.
+KINK_RTOL = 1e-2
 #: Rayleigh-Ritz iterations (Hessian-vector products) per eigenvector-following step.
 RAYLEIGH_MAX_ITERATIONS = 20
 #: Relative step of the finite-difference Hessian-vector product.
@@ -80,7 +87,7 @@ class Connection:
     ts_log_hessian_product : float
         Sum of the logs of the positive Hessian eigenvalues at the TS (free
         subspace, zero modes excluded). For a non-smooth objective, of the
-        Hessian projected orthogonal to the band tangent (see
+        Hessian projected orthogonal to the ridge normal (see
         :func:`find_connections`).
     ts_negative_eigenvalue : float
         The Hessian's negative eigenvalue; ``nan`` for a non-smooth objective.
@@ -88,6 +95,11 @@ class Connection:
         The minima reached from ``ts_x + s v`` and ``ts_x - s v``, with ``v``
         the negative eigenvector (band tangent when non-smooth) oriented from
         ``x_a`` towards ``x_b``.
+    ts_n_modes : int
+        Number of positive eigenvalues behind ``ts_log_hessian_product``.
+    ts_bound_slopes, ts_bound_curvatures, ts_bound_widths : ndarray of shape (n_held,)
+        Outward slope, relaxed curvature and box width of each coordinate
+        held at a bound (see :class:`._minimize.StationaryPoint`).
     """
 
     ts_x: np.ndarray
@@ -96,6 +108,10 @@ class Connection:
     ts_negative_eigenvalue: float
     minimum_plus: VerifiedMinimum
     minimum_minus: VerifiedMinimum
+    ts_n_modes: int = -1
+    ts_bound_slopes: np.ndarray = field(default_factory=lambda: np.empty(0))
+    ts_bound_curvatures: np.ndarray = field(default_factory=lambda: np.empty(0))
+    ts_bound_widths: np.ndarray = field(default_factory=lambda: np.empty(0))
 
 
 @dataclass(frozen=True)
@@ -616,9 +632,11 @@ def find_connections(objective, x_a, x_b, rng, *, n_images=10, max_band_iteratio
        the highest segment adjacent to the highest image by
        ``objective.segment_maximum``; pushoff follows the segment direction
        ``t`` both ways; ``ts_log_hessian_product`` is the sum of the logs of
-       the positive eigenvalues of ``P H P``, ``P = I - t t^T`` the projector
-       orthogonal to the band tangent (the Hessian of the kink's ridge), and
-       ``ts_negative_eigenvalue`` is ``nan``.
+       the positive eigenvalues of ``P H P``, ``P = I - n n^T`` the projector
+       orthogonal to the ridge normal ``n`` (the direction of the gradient jump
+       across the kink, :func:`_ridge_frame`; the band tangent if there is no
+       kink), ``H`` averaged over the two sides: the Hessian within the
+       dividing surface. ``ts_negative_eigenvalue`` is ``nan``.
 
     A connection is returned only when both pushoff minima are verified and
     distinct. Failures (a band or a search hitting a non-finite energy, an
@@ -725,6 +743,10 @@ def _smooth_connections(objective, band, chord, spacing, rng):
                 float(point.eigenvalues[negative]),
                 plus,
                 minus,
+                point.n_modes,
+                point.bound_slopes,
+                point.bound_curvatures,
+                point.bound_widths,
             )
         )
     return connections
@@ -745,19 +767,73 @@ def _band_maximum_connection(objective, band, spacing):
     )
     if not _distinct_minima(objective, plus, minus):
         return None
-    log_product = _projected_log_hessian_product(objective, top.x, top.grad, tangent)
-    return Connection(top.x, top.energy, log_product, np.nan, plus, minus)
+    normal, hessian = _ridge_frame(objective, top.x, tangent, spacing)
+    log_product, n_modes, slopes, curvatures, widths = _projected_modes(
+        objective, top.x, top.grad, normal, hessian
+    )
+    return Connection(
+        top.x, top.energy, log_product, np.nan, plus, minus, n_modes, slopes, curvatures, widths
+    )
 
 
-def _projected_log_hessian_product(objective, x, grad, tangent):
-    """Sum of log positive eigenvalues of ``P H P``, ``P = I - t t^T`` (free subspace)."""
+def _ridge_frame(objective, x, tangent, spacing):
+    """Unit normal of the ridge at a band's kink, and the Hessian averaged over its sides.
+
+    The energy of a non-smooth objective is the lower of two smooth branches
+    near the kink; their difference vanishes on the ridge, so the jump of the
+    gradient across it is normal to the ridge. It is measured as
+    ``g(x + h t) - g(x - h t) - H (2 h t)`` (``h`` = :data:`RIDGE_PROBE_FRACTION`
+    times the band spacing, wide enough to straddle a kink located to the
+    accuracy of ``segment_maximum``; ``H`` the mean of the two sides'
+    Hessians, whose smooth change it removes, exactly for quadratic branches).
+    The ridge is the dividing surface of transition-state theory, and its
+    harmonic partition function comes from the Hessian projected orthogonal
+    to that normal. The band tangent agrees with the normal only as the band
+    spacing goes to zero (at the lowest point of a ridge both branches'
+    gradients are normal to it, and so is the path). When the jump is no
+    larger than a smooth function's change over ``2h`` (no kink: a smooth band
+    maximum), the tangent is returned.
+    """
+    h = RIDGE_PROBE_FRACTION * spacing
+    plus = objective.project_into_bounds(x + h * tangent)
+    minus = objective.project_into_bounds(x - h * tangent)
+    hessian = 0.5 * (objective.hessian(plus) + objective.hessian(minus))
+    smooth_change = hessian @ (plus - minus)
+    jump = objective.gradient(plus) - objective.gradient(minus) - smooth_change
+    size = np.linalg.norm(jump)
+    if not size > KINK_RTOL * np.linalg.norm(smooth_change):
+        return tangent, hessian
+    return jump / size, hessian
+
+
+def _projected_modes(objective, x, grad, tangent, hessian=None):
+    """Modes of ``P H P``, ``P = I - t t^T`` (free subspace), and the held coordinates.
+
+    Returns the sum of the logs of its positive eigenvalues, their number, and
+    the outward slopes, relaxed curvatures and box widths of held coordinates
+    (as in :func:`._minimize.verify_stationary_point`).
+    """
     free = free_mask(objective, x, grad)
-    hessian = objective.hessian(x)[np.ix_(free, free)]
+    full = objective.hessian(x) if hessian is None else hessian
+    hessian = full[np.ix_(free, free)]
     t = tangent[free]
     norm = np.linalg.norm(t)
     if norm > 0:
         t = t / norm
     projector = np.eye(t.size) - np.outer(t, t)
-    eigenvalues = np.linalg.eigvalsh(projector @ hessian @ projector)
+    eigenvalues, vectors = np.linalg.eigh(projector @ hessian @ projector)
     zero_tol = ZERO_EIGENVALUE_RTOL * max(1.0, float(np.max(np.abs(eigenvalues), initial=0.0)))
-    return float(np.sum(np.log(eigenvalues[eigenvalues > zero_tol])))
+    is_positive = eigenvalues > zero_tol
+    positive = eigenvalues[is_positive]
+    held = ~free
+    coupling = vectors[:, is_positive].T @ (projector @ full[np.ix_(free, held)])
+    curvatures = np.diag(full[np.ix_(held, held)]) - np.sum(
+        coupling**2 / positive[:, None], axis=0
+    )
+    return (
+        float(np.sum(np.log(positive))),
+        int(positive.size),
+        np.abs(grad[held]),
+        curvatures,
+        box_widths(objective)[held],
+    )

@@ -39,6 +39,7 @@ import numpy as np
 
 from .._explore._minimize import MinimizeResult
 from .._explore._objective import Objective
+from .._explore._symmetry import permutation_order
 from ._kmeans_moves import kmeans_plusplus, nearest_centres, perturb_centres
 from ._kmeans_segment import segment_profile
 
@@ -215,6 +216,15 @@ class KMeansObjective(Objective):
         centres = self.centres(x)
         order = np.lexsort(centres.T[::-1])
         return centres[order].ravel()
+
+    def symmetry_order(self, x):
+        """Number of cluster relabellings that leave ``x`` unchanged: ``prod_g m_g!``.
+
+        ``m_g`` are the sizes of the groups of coincident centres (within
+        :meth:`position_tolerance`); 1 when all centres differ. The relabellings
+        are the symmetry :meth:`canonical` quotients out.
+        """
+        return permutation_order(self.centres(x), self.position_tolerance())
 
     @property
     def length_scale(self):

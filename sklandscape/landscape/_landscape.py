@@ -19,6 +19,7 @@ import numpy as np
 
 from ._disconnectivity import DisconnectivityMixin
 from ._flatness import FlatnessMixin
+from ._free_energy import FreeEnergyMixin
 from ._funnels import FunnelMixin
 from ._network import NetworkMixin
 from ._paths import PathMixin
@@ -102,6 +103,7 @@ class Landscape(
     FunnelMixin,
     FlatnessMixin,
     PathMixin,
+    FreeEnergyMixin,
 ):
     """Minima and transition states of an energy (loss) landscape.
 
@@ -124,7 +126,14 @@ class Landscape(
     transition_states : dict of array-like
         Columns of the TS table; required ``energy`` (n_ts,), ``minima``
         (n_ts, 2) integer indices into the minima, ``log_hessian_product``
-        (n_ts,) and ``x`` (n_ts, n_params or 0).
+        (n_ts,) and ``x`` (n_ts, n_params or 0). Optional on both tables:
+        ``n_modes`` (number of positive Hessian eigenvalues; default
+        ``n_params``, ``n_params - 1`` for TSs), ``bound_slope`` and
+        ``bound_curvature`` (n, k) (outward slope ``g >= 0`` and relaxed
+        curvature of each coordinate held at a bound, NaN-padded; see
+        :mod:`sklandscape.landscape._harmonic`), ``bound_width`` (n, k) (box
+        width along it; default infinite) and ``pgorder`` (symmetry orders,
+        default 1).
     n_params : int
         Number of parameters (kappa, the number of vibrational degrees of
         freedom in the harmonic superposition approximation).
@@ -161,6 +170,10 @@ class Landscape(
         minima_x=None,
         ts_x=None,
         metadata=None,
+        minima_n_modes=None,
+        ts_n_modes=None,
+        minima_symmetry_order=None,
+        ts_symmetry_order=None,
     ):
         """Build a Landscape from plain arrays (for databases made elsewhere).
 
@@ -178,6 +191,11 @@ class Landscape(
         minima_x, ts_x : array-like of shape (n, n_params), optional
             Coordinates, if known.
         metadata : dict, optional
+        minima_n_modes, ts_n_modes : array-like of int, optional
+            Number of positive Hessian eigenvalues of each point (column
+            ``n_modes``); default ``n_params`` (``n_params - 1`` for TSs).
+        minima_symmetry_order, ts_symmetry_order : array-like of int, optional
+            Symmetry orders (column ``pgorder``); default 1.
 
         Raises
         ------
@@ -208,6 +226,14 @@ class Landscape(
             "log_hessian_product": _optional_1d(ts_log_hessian_product, n_ts, "ts"),
             "x": _optional_x(ts_x, n_ts, n_params, "ts_x"),
         }
+        for table, modes, order in (
+            (minima, minima_n_modes, minima_symmetry_order),
+            (transition_states, ts_n_modes, ts_symmetry_order),
+        ):
+            if modes is not None:
+                table["n_modes"] = np.asarray(modes)
+            if order is not None:
+                table["pgorder"] = np.asarray(order)
         return cls(minima, transition_states, n_params, metadata)
 
     # ---------------------------------------------------------- properties
@@ -355,6 +381,47 @@ def _optional_x(values, length, n_params, name):
     return array
 
 
+def _check_mode_columns(table, label):
+    """Validate the optional ``n_modes``, ``bound_*`` and ``pgorder`` columns."""
+    for name in ("n_modes", "pgorder"):
+        if name in table:
+            values = table[name]
+            if values.ndim != 1 or not np.all(np.isfinite(values)):
+                raise ValueError(f"{label}.{name} must be a finite 1-d column.")
+            if np.any(np.mod(values, 1) != 0) or np.any(values < (1 if name == "pgorder" else 0)):
+                kind = "positive" if name == "pgorder" else "non-negative"
+                raise ValueError(f"{label}.{name} must hold {kind} integers.")
+    if ("bound_slope" in table) != ("bound_curvature" in table):
+        raise ValueError(f"{label} needs both bound_slope and bound_curvature, or neither.")
+    if "bound_slope" in table:
+        slope, curvature = table["bound_slope"], table["bound_curvature"]
+        if slope.ndim != 2 or slope.shape != curvature.shape:
+            raise ValueError(
+                f"{label}.bound_slope and bound_curvature must be 2-d of one shape, "
+                f"got {slope.shape} and {curvature.shape}."
+            )
+        held = ~np.isnan(slope)
+        if np.any(np.isnan(curvature) != ~held):
+            raise ValueError(f"{label}.bound_curvature must be NaN exactly where bound_slope is.")
+        if "bound_width" in table:
+            width = table["bound_width"]
+            if width.shape != slope.shape or np.any(np.isnan(width) != ~held):
+                raise ValueError(
+                    f"{label}.bound_width must have bound_slope's shape and its NaN pattern."
+                )
+            if np.any(width[held] <= 0):
+                raise ValueError(f"{label}.bound_width must be positive.")
+        g, c = slope[held], curvature[held]
+        if not (np.all(np.isfinite(g)) and np.all(np.isfinite(c))) or np.any(g < 0):
+            raise ValueError(f"{label}.bound_slope must be finite and non-negative.")
+        width = table["bound_width"][held] if "bound_width" in table else np.inf
+        if np.any((g == 0) & (c <= 0) & ~np.isfinite(width)):
+            raise ValueError(
+                f"{label}: a held coordinate needs a positive slope or curvature or a finite "
+                "bound_width (else its edge integral diverges)."
+            )
+
+
 def _check_consistency(landscape):
     """Validate a freshly built landscape; raise ValueError on any inconsistency."""
     minima, states = landscape.minima, landscape.transition_states
@@ -373,6 +440,7 @@ def _check_consistency(landscape):
                     f"{label}.x must have shape (n, {landscape.n_params}) or (n, 0), "
                     f"got {table[name].shape}."
                 )
+        _check_mode_columns(table, label)
     if landscape.n_params < 0:
         raise ValueError("n_params must be non-negative.")
     if len(states) == 0:

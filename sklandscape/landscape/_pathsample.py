@@ -15,10 +15,22 @@ keeps the orders as ``pgorder`` columns, and the thermodynamic and kinetic
 methods use them the same way, so both tools agree; landscapes without the
 column behave as if every order were 1, which is what is written for them.
 Energies and ``fvib`` are written with 17 significant digits (``repr``), so a
-round trip is lossless.
+round trip is lossless for landscapes whose points all have the same number
+of harmonic modes and none on a bound.
+
+What the format cannot hold: the per-point mode counts (``n_modes``) and the
+slopes and curvatures of coordinates held at a bound (``bound_slope``,
+``bound_curvature``; see :mod:`._harmonic`). PATHSAMPLE gives every minimum
+``kappa`` modes and every TS ``kappa - 1``, with ``fvib`` alone as the
+volume; :meth:`PathsampleMixin.to_pathsample` warns when those columns carry
+information and writes ``fvib`` as it is, so PATHSAMPLE's weights and rates
+of points on a bound then differ from this library's (by the edge factor,
+about ``T / g`` per held coordinate against a Gaussian ``sqrt(2 pi T / c)``).
+A landscape read back has no such columns.
 """
 
 import os
+import warnings
 from pathlib import Path
 
 import numpy as np
@@ -71,6 +83,17 @@ def _read_points(path, n_rows, n_params, label):
     return data.reshape(n_rows, n_params), n_params
 
 
+def _has_mode_information(minima, states):
+    """Whether a point is on a bound or the mode counts are not kappa / kappa - 1 throughout."""
+    for table in (minima, states):
+        if "bound_slope" in table and np.any(np.isfinite(table["bound_slope"])):
+            return True
+    counts = [
+        np.asarray(t["n_modes"]) + k for t, k in ((minima, 0), (states, 1)) if "n_modes" in t
+    ]
+    return np.unique(np.concatenate(counts)).size > 1 if counts else False
+
+
 def _integer_column(values, path, label):
     if not np.all(values == np.round(values)) or np.any(values < 1):
         raise ValueError(f"{path}: {label} must be positive integers.")
@@ -90,6 +113,10 @@ class PathsampleMixin:
         eigenvalues. ``pgorder`` comes from a ``pgorder`` column when present,
         else 1; the moments of inertia are written as zeros.
 
+        The per-point mode counts and bound edge data have no field in this
+        format and are not written (a :class:`UserWarning` says so when they
+        carry information; see the module notes).
+
         Parameters
         ----------
         directory : str or path-like
@@ -106,6 +133,14 @@ class PathsampleMixin:
             if not np.all(np.isfinite(table.log_hessian_product)):
                 raise ValueError(f"{label}.log_hessian_product must be finite to export.")
         minima, states = self.minima, self.transition_states
+        if _has_mode_information(minima, states):
+            warnings.warn(
+                "PATHSAMPLE files cannot hold per-point mode counts or the edge factors of "
+                "coordinates held at a bound; they are not written, and PATHSAMPLE will give "
+                "these points other weights and rates.",
+                UserWarning,
+                stacklevel=2,
+            )
         min_order = minima["pgorder"] if "pgorder" in minima else np.ones(len(minima), int)
         ts_order = states["pgorder"] if "pgorder" in states else np.ones(len(states), int)
         with open(directory / MIN_FILE, "w") as handle:

@@ -1,21 +1,24 @@
 """Thermodynamic analogues of a landscape in the harmonic superposition approximation.
 
-Each minimum ``a`` (loss ``L_a``, log product of Hessian eigenvalues
-``LPPHE_a``, symmetry number ``o_a``) is a harmonic well with canonical
-partition function (k_B = 1)
+Each minimum ``a`` (loss ``L_a``, ``m_a`` positive Hessian eigenvalues with
+log product ``LPPHE_a``, coordinates held at a bound with edge factors
+``e_j``, symmetry number ``o_a``) is a harmonic well with canonical
+partition function (k_B = 1; :mod:`._harmonic`)
 
-    Z_a(T) ∝ T^(kappa/2) exp(-L_a / T - LPPHE_a / 2) / o_a,
+    Z_a(T) = exp(-L_a / T) (2 pi T)^(m_a / 2) exp(-LPPHE_a / 2) prod_j e_j(T) / o_a,
 
-so its occupation probability is ``p_a = Z_a / sum_b Z_b``; the common
-``T^(kappa/2)`` cancels. From these follow the heat capacity, its split into
+so its occupation probability is ``p_a = Z_a / sum_b Z_b``. Without
+``n_modes`` and bound columns every minimum has ``m_a = n_params`` and the
+common ``T^(kappa/2)`` cancels. From these follow the heat capacity, its split into
 rising (C+) and falling (C-) contributions, the Shannon entropy and the
 frustration index (Wales, *Energy Landscapes*, Cambridge University Press
 2003; Niroomand, Dicks, Pyzer-Knapp & Wales, Digital Discovery 3, 637 (2024),
 eqs. 2, 3 and 5; de Souza, Stevenson, Niblett, Farrell & Wales, J. Chem. Phys.
 146, 124103 (2017); Wales, Phys. Rev. E 95, 030105(R) (2017)).
 
-``o_a`` is 1 unless the minima table has a ``pgorder`` column (point-group
-orders read from a PATHSAMPLE database); it then divides ``Z_a`` exactly as in
+``o_a`` is 1 unless the minima table has a ``pgorder`` column (symmetry
+orders computed by the objective during exploration, or point-group orders
+read from a PATHSAMPLE database); it divides ``Z_a`` exactly as in
 PATHSAMPLE, so both tools give the same probabilities.
 
 Every probability is computed in log space (log-sum-exp), so the results
@@ -29,7 +32,8 @@ from scipy.optimize import brentq
 from scipy.signal import find_peaks
 from scipy.special import logsumexp
 
-from ._checks import check_temperature
+from ._checks import check_minima_set, check_temperature
+from ._harmonic import log_partition_terms
 
 __all__ = ["HeatCapacityPeak", "ThermodynamicsMixin", "default_temperature_grid"]
 
@@ -112,49 +116,67 @@ class ThermodynamicsMixin:
             return np.log(self.minima["pgorder"].astype(float))
         return np.zeros(self.n_minima)
 
+    def _minima_terms(self, temperatures, minima=None):
+        """``ln Z_a``, ``U_a - <U>`` and ``C_a = dU_a/dT``, each (n_T, n_min).
+
+        See :mod:`._harmonic`: free modes, edge factors of held coordinates and
+        symmetry orders. The deviations are formed relative to the most probable
+        minimum of each row, so they are exact where mode data are equal.
+        """
+        if self.n_minima == 0:
+            raise ValueError("the landscape has no minima.")
+        log_z, energy, thermal, heat = log_partition_terms(
+            self.minima, self.n_params, temperatures, offset=self.minima.energy.min()
+        )
+        if minima is not None:
+            log_z, energy = log_z[:, minima], energy[minima]
+            thermal, heat = thermal[:, minima], heat[:, minima]
+        rows = np.arange(log_z.shape[0])
+        top = np.argmax(log_z, axis=1)
+        relative = (energy[None, :] - energy[top][:, None]) + temperatures[:, None] * (
+            thermal - thermal[rows, top][:, None]
+        )
+        probability = np.exp(log_softmax(log_z))
+        deviation = relative - np.einsum("ta,ta->t", probability, relative)[:, None]
+        return log_z, deviation, heat
+
     def _log_occupation(self, temperatures, minima=None):
         """``log p_a(T)`` of shape (n_T, n_min), normalised over ``minima`` (default all)."""
         if self.n_minima == 0:
             raise ValueError("the landscape has no minima.")
-        energy = self.minima.energy
-        log_volume = -0.5 * self.minima.log_hessian_product - self._log_symmetry_numbers
-        if minima is not None:
-            energy, log_volume = energy[minima], log_volume[minima]
-        shifted = energy - energy.min()
-        log_weight = log_volume[None, :] - shifted[None, :] / temperatures[:, None]
-        return log_softmax(log_weight)
+        log_z = log_partition_terms(
+            self.minima, self.n_params, temperatures, offset=self.minima.energy.min()
+        )[0]
+        return log_softmax(log_z if minima is None else log_z[:, minima])
 
     def _energy_moments(self, temperatures):
-        """Probabilities and deviations ``L_a - <L>``, both (n_T, n_min)."""
-        probability = np.exp(self._log_occupation(temperatures))
-        shifted = self.minima.energy - self.minima.energy.min()
-        mean = probability @ shifted
-        deviation = shifted[None, :] - mean[:, None]
-        return probability, deviation
+        """Probabilities, deviations ``U_a - <U>`` and per-minimum ``C_a``, all (n_T, n_min)."""
+        log_z, deviation, heat = self._minima_terms(temperatures)
+        return np.exp(log_softmax(log_z)), deviation, heat
 
     def _heat_capacity_terms(self, temperatures):
-        """``p_a (L_a - <L>)^2 / T^2`` (n_T, n_min), in log space, and the deviations.
+        """``p_a (U_a - <U>)^2 / T^2`` (n_T, n_min), in log space, deviations, ``sum p_a C_a``.
 
         Finite for any positive T: a term whose ``p_a`` underflows is zero even
-        when ``(L_a - <L>) / T`` would overflow.
+        when ``(U_a - <U>) / T`` would overflow.
         """
-        log_p = self._log_occupation(temperatures)
-        shifted = self.minima.energy - self.minima.energy.min()
-        deviation = shifted[None, :] - (np.exp(log_p) @ shifted)[:, None]
+        log_z, deviation, heat = self._minima_terms(temperatures)
+        log_p = log_softmax(log_z)
         with np.errstate(divide="ignore"):
             log_square = 2.0 * (np.log(np.abs(deviation)) - np.log(temperatures)[:, None])
-        return np.exp(log_p + log_square), deviation
-
-    def _baseline_heat_capacity(self, kinetic):
-        return (1.0 if kinetic else 0.5) * self.n_params
+        baseline = np.einsum("ta,ta->t", np.exp(log_p), heat)
+        return np.exp(log_p + log_square), deviation, baseline
 
     # --------------------------------------------------------------- public
     def occupation_probabilities(self, T, log=False):
         """Equilibrium occupation probabilities of the minima (harmonic superposition).
 
-        ``p_a(T) = w_a / sum_b w_b`` with ``log w_a = -L_a / T - LPPHE_a / 2 - log o_a``
-        (k_B = 1; Wales, *Energy Landscapes*, 2003, ch. 2; Niroomand et al., Digital
-        Discovery 2024, eq. 4). Computed by log-sum-exp.
+        ``p_a(T) = Z_a / sum_b Z_b`` with ``ln Z_a = -L_a / T + (m_a / 2) ln(2 pi T)
+        - LPPHE_a / 2 + sum_j ln e_j(T) - ln o_a`` (k_B = 1; Wales, *Energy
+        Landscapes*, 2003, ch. 2; Niroomand et al., Digital Discovery 2024, eq. 4);
+        ``e_j`` are the edge factors of coordinates held at a bound (see
+        :mod:`sklandscape.landscape._harmonic`). With equal mode counts and no bound
+        this is ``log w_a = -L_a / T - LPPHE_a / 2 - log o_a``. Computed by log-sum-exp.
 
         Parameters
         ----------
@@ -179,23 +201,65 @@ class ThermodynamicsMixin:
         result = log_p if log else np.exp(log_p)
         return result[0] if scalar else result
 
+    def free_energy(self, T, minima=None):
+        """Harmonic-superposition free energy ``F(T) = -T ln sum_a Z_a``.
+
+        ``Z_a`` is the configurational partition function of minimum ``a``
+        (free modes, edge factors of coordinates held at a bound, symmetry
+        order; see :meth:`occupation_probabilities`). Over a subset of minima it
+        is the free energy of that group, ``F_J = -T ln sum_{a in J} Z_a``
+        (Carr & Wales, J. Phys. Chem. B 112, 8760 (2008)). ``C_V = -T d^2F/dT^2``
+        is :meth:`heat_capacity`.
+
+        Parameters
+        ----------
+        T : float or array-like of shape (n_T,)
+        minima : int or iterable of int, optional
+            The group (default: every minimum).
+
+        Returns
+        -------
+        F : float or ndarray of shape (n_T,)
+
+        Examples
+        --------
+        >>> import numpy as np
+        >>> from sklandscape import Landscape
+        >>> ls = Landscape.from_arrays([0.0, 0.0], [1.0], [[0, 1]])
+        >>> bool(np.isclose(ls.free_energy(2.0) - ls.free_energy(2.0, [0]), -2 * np.log(2)))
+        True
+        """
+        temperatures, scalar = check_temperature(T)
+        if minima is not None:
+            minima = check_minima_set(minima, self.n_minima, "minima")
+        log_z = self._minima_terms(temperatures, minima)[0]
+        energy = self.minima.energy.min() - temperatures * logsumexp(log_z, axis=1)
+        return float(energy[0]) if scalar else energy
+
     def heat_capacity(self, T, kinetic=False, split=False):
         """Heat capacity in the harmonic superposition approximation, and its C+/C- split.
 
-        ``C_V(T) = c0 + sum_a p_a (L_a - <L>)^2 / T^2`` with ``c0 = kappa/2``
-        (configurational: a loss has no momenta) or ``c0 = kappa`` when
-        ``kinetic=True`` (the molecular convention of eq. 5 of Niroomand et al.,
-        Digital Discovery 2024, and of PATHSAMPLE; peak positions are identical).
-        Since ``dp_a/dT = p_a (L_a - <L>) / T^2``, each term is
-        ``(dp_a/dT)(L_a - <L>) >= 0``; C+ sums the minima whose occupation rises
-        with T (``L_a > <L>``), C- those whose occupation falls (Wales,
-        Phys. Rev. E 95, 030105(R) (2017); review eq. 5).
+        ``C_V = d<U>/dT = d/dT (T^2 d ln Z / dT)`` with ``Z = sum_a Z_a``:
+
+            C_V(T) = sum_a p_a C_a + sum_a p_a (U_a - <U>)^2 / T^2,
+
+        ``U_a = T^2 d ln Z_a / dT = L_a + m_a T / 2 + sum_j T u_j`` and
+        ``C_a = dU_a/dT = m_a / 2 + sum_j c_j`` (edge terms of held coordinates,
+        :mod:`sklandscape.landscape._harmonic`). Without bounds and with equal
+        mode counts the first term is the constant ``kappa/2`` and ``U_a - <U> =
+        L_a - <L>`` (configurational: a loss has no momenta); ``kinetic=True``
+        adds ``n_params/2`` (the molecular convention of eq. 5 of Niroomand et
+        al., Digital Discovery 2024, and of PATHSAMPLE; peak positions are
+        identical). Since ``dp_a/dT = p_a (U_a - <U>) / T^2``, each term of the
+        second sum is ``(dp_a/dT)(U_a - <U>) >= 0``; C+ sums the minima whose
+        occupation rises with T (``U_a > <U>``), C- those whose occupation falls
+        (Wales, Phys. Rev. E 95, 030105(R) (2017); review eq. 5).
 
         Parameters
         ----------
         T : float or array-like of shape (n_T,)
         kinetic : bool, default=False
-            Add the kinetic ``kappa/2``.
+            Add the kinetic ``n_params/2``.
         split : bool, default=False
             Also return C+ and C-.
 
@@ -203,7 +267,7 @@ class ThermodynamicsMixin:
         -------
         C_V : float or ndarray of shape (n_T,)
         C_plus, C_minus : float or ndarray of shape (n_T,)
-            Only with ``split=True``; ``C_V = c0 + C_plus + C_minus``.
+            Only with ``split=True``; ``C_V = sum_a p_a C_a (+ n_params/2) + C_plus + C_minus``.
 
         Examples
         --------
@@ -213,10 +277,10 @@ class ThermodynamicsMixin:
         2.0
         """
         temperatures, scalar = check_temperature(T)
-        terms, deviation = self._heat_capacity_terms(temperatures)
+        terms, deviation, baseline = self._heat_capacity_terms(temperatures)
         c_plus = np.where(deviation > 0, terms, 0.0).sum(axis=1)
         c_minus = np.where(deviation < 0, terms, 0.0).sum(axis=1)
-        total = self._baseline_heat_capacity(kinetic) + c_plus + c_minus
+        total = baseline + (0.5 * self.n_params if kinetic else 0.0) + c_plus + c_minus
         results = (total, c_plus, c_minus) if split else (total,)
         if scalar:
             results = tuple(float(r[0]) for r in results)
@@ -225,9 +289,9 @@ class ThermodynamicsMixin:
     def heat_capacity_contributions(self, T):
         """Signed per-minimum contributions to the heat capacity.
 
-        Entry ``a`` is ``sign(dp_a/dT) * p_a (L_a - <L>)^2 / T^2`` (review eq. 5):
-        the positive entries sum to C+, the negative ones to ``-C-``, and the
-        absolute values to ``C_V - kappa/2``.
+        Entry ``a`` is ``sign(dp_a/dT) * p_a (U_a - <U>)^2 / T^2`` (review eq. 5;
+        ``U_a = L_a + const`` without bounds): the positive entries sum to C+, the
+        negative ones to ``-C-``, and the absolute values to ``C_V - sum_a p_a C_a``.
 
         Parameters
         ----------
@@ -238,7 +302,7 @@ class ThermodynamicsMixin:
         contributions : ndarray of shape (n_min,) or (n_T, n_min)
         """
         temperatures, scalar = check_temperature(T)
-        terms, deviation = self._heat_capacity_terms(temperatures)
+        terms, deviation, _ = self._heat_capacity_terms(temperatures)
         signed = np.sign(deviation) * terms
         return signed[0] if scalar else signed
 
@@ -246,9 +310,11 @@ class ThermodynamicsMixin:
         """Maxima of C_V(T) and the minima dominating C+ and C- at each.
 
         Local maxima of the configurational part on a temperature grid are
-        refined by root finding (Brent) on the analytic derivative
-        ``dC_V/dT = (mu_3 - 2 T Var(L)) / T^4`` (``mu_3`` the third central
-        moment of the loss over the occupation probabilities).
+        refined by root finding (Brent) on the analytic derivative of the
+        configurational part ``Var(U)/T^2``,
+        ``(mu_3 + 2 T^2 Cov(U, C) - 2 T Var(U)) / T^4`` (``mu_3`` the third central
+        moment of the mean energies ``U_a`` over the occupation probabilities,
+        ``Cov(U, C)`` zero without bounds and with equal mode counts).
 
         Parameters
         ----------
@@ -293,10 +359,13 @@ class ThermodynamicsMixin:
         """Root of ``mu_3 - 2 T Var`` (the sign of dC_V/dT) between ``low`` and ``high``."""
 
         def slope_sign_function(t):
-            probability, deviation = self._energy_moments(np.array([t]))
-            variance = probability[0] @ deviation[0] ** 2
-            third = probability[0] @ deviation[0] ** 3
-            return (third - 2.0 * t * variance) / max(variance * t, np.finfo(float).tiny)
+            probability, deviation, heat = self._energy_moments(np.array([t]))
+            p, d = probability[0], deviation[0]
+            variance = p @ d**2
+            third = p @ d**3
+            covariance = p @ (d * heat[0])
+            slope = third + 2.0 * t * t * covariance - 2.0 * t * variance
+            return slope / max(variance * t, np.finfo(float).tiny)
 
         f_low, f_high = slope_sign_function(low), slope_sign_function(high)
         if not (f_low > 0 > f_high):
@@ -347,7 +416,7 @@ class ThermodynamicsMixin:
         entropy = np.maximum(-np.einsum("ta,ta->t", p, finite), 0.0)
         return float(entropy[0]) if scalar else entropy
 
-    def frustration(self, T, normalized=False):
+    def frustration(self, T, normalized=False, component_only=True):
         """Frustration index of the landscape.
 
         ``F(T) = sum_{a != g} p_a(T) (L†_a - L_g) / (L_a - L_g)`` where ``g`` is the
@@ -357,16 +426,24 @@ class ThermodynamicsMixin:
         Digital Discovery 2024, eq. 3). With ``normalized=True`` the weights are
         ``p_a / (1 - p_g)`` (F tilde), comparable between landscapes.
 
-        Only the connected component of the global minimum enters (occupation
-        probabilities renormalised over it): a minimum with no path to ``g`` has
-        no finite barrier. Minima degenerate with ``g`` (``L_a - L_g`` within
-        ``1e-12 * max(1, |L_g|)``) are left out of the sum, where the ratio is
-        undefined; with ``normalized=True`` they also leave the normalisation.
+        The review's eq. 3 sums over all minima, but a minimum with no path to
+        ``g`` has no finite barrier ``L†_a``. By default (``component_only=True``)
+        only the connected component of the global minimum enters, with the
+        occupation probabilities renormalised over it: the index of the
+        connected landscape, unchanged by minima that a finite exploration
+        failed to connect. With ``component_only=False`` the probabilities are
+        normalised over every minimum, as in eq. 3, and disconnected minima
+        contribute nothing, so such minima lower the index by their
+        occupation. The two agree on a connected landscape. Minima degenerate
+        with ``g`` (``L_a - L_g`` within ``1e-12 * max(1, |L_g|)``) are left out
+        of the sum, where the ratio is undefined; with ``normalized=True`` they
+        also leave the normalisation.
 
         Parameters
         ----------
         T : float or array-like of shape (n_T,)
         normalized : bool, default=False
+        component_only : bool, default=True
 
         Returns
         -------
@@ -380,7 +457,10 @@ class ThermodynamicsMixin:
         energy = self.minima.energy[component]
         e_g = self.minima.energy[g]
         above = energy - e_g > 1e-12 * max(1.0, abs(e_g))
-        log_p = self._log_occupation(temperatures, minima=component)
+        if component_only:
+            log_p = self._log_occupation(temperatures, minima=component)
+        else:
+            log_p = self._log_occupation(temperatures)[:, component]
         ratio = (highest_ts[component][above] - e_g) / (energy[above] - e_g)
         p_above = np.exp(log_p[:, above])
         value = p_above @ ratio

@@ -57,6 +57,13 @@ class LandscapeMLPClassifier(LandscapeMixin, ClassifierMixin, BaseEstimator):
         (``n_samples`` without weights): ``alpha = alpha_sklearn / n_samples``
         gives the same loss. It must be positive: without it, separable data
         have no minima at finite weights.
+    penalize_intercepts : bool, default=False
+        Penalise the intercepts too, ``(alpha / 2) sum ||b||^2`` (as GMIN's
+        networks do; scikit-learn does not). Without it, a dead or saturated
+        hidden unit leaves its bias free: such minima are not isolated and are
+        dropped by verification (they have extra zero Hessian eigenvalues). With
+        it they are isolated and kept, and the softmax shift is no longer a
+        zero mode. See :class:`MLPObjective`.
     n_hops : int, default=30
         Basin-hopping steps per chain.
     n_chains : int, default=4
@@ -163,6 +170,7 @@ class LandscapeMLPClassifier(LandscapeMixin, ClassifierMixin, BaseEstimator):
         "hidden_layer_sizes": ["array-like", Interval(Integral, 1, None, closed="left")],
         "activation": [StrOptions({"tanh", "logistic", "relu", "identity"})],
         "alpha": [Interval(Real, 0, None, closed="neither")],
+        "penalize_intercepts": ["boolean"],
         **LandscapeMixin._landscape_parameter_constraints,
     }
 
@@ -172,6 +180,7 @@ class LandscapeMLPClassifier(LandscapeMixin, ClassifierMixin, BaseEstimator):
         *,
         activation="tanh",
         alpha=1e-4,
+        penalize_intercepts=False,
         n_hops=30,
         n_chains=4,
         temperature="auto",
@@ -185,6 +194,7 @@ class LandscapeMLPClassifier(LandscapeMixin, ClassifierMixin, BaseEstimator):
         self.hidden_layer_sizes = hidden_layer_sizes
         self.activation = activation
         self.alpha = alpha
+        self.penalize_intercepts = penalize_intercepts
         self.n_hops = n_hops
         self.n_chains = n_chains
         self.temperature = temperature
@@ -279,6 +289,7 @@ class LandscapeMLPClassifier(LandscapeMixin, ClassifierMixin, BaseEstimator):
             alpha=self.alpha,
             output="softmax" if y.shape[1] > 1 else "logistic",
             sample_weight=sample_weight,
+            penalize_intercepts=self.penalize_intercepts,
         )
 
     def _objective_targets(self, y):

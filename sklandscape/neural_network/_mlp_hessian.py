@@ -98,9 +98,11 @@ def one_hidden_layer_hessian(objective, state):
     hessian[rows, cols] += between
     hessian[cols, rows] += between
 
-    # L2 penalty on the weights.
+    # L2 penalty on the weights (and on the intercepts if penalised).
     diagonal = np.arange(n_coefs)
     hessian[diagonal, diagonal] += objective.alpha
+    diagonal = np.arange(n_coefs, hessian.shape[0])
+    hessian[diagonal, diagonal] += objective.intercept_alpha
     return hessian
 
 

@@ -13,6 +13,7 @@ import numpy as np
 from scipy.special import expit, log_expit
 
 from .._explore._objective import Objective
+from .._explore._symmetry import permutation_order
 from ._mlp_hessian import one_hidden_layer_hessian
 from ._newton_minimize import newton_polished_minimize
 
@@ -27,6 +28,9 @@ OUTPUT_ACTIVATIONS = ("softmax", "logistic")
 _MAX_BATCH_FLOATS = 4_000_000
 #: Golden ratio, for the Weyl sequence of the fixed sign-flip reference direction.
 _GOLDEN_RATIO = (1.0 + np.sqrt(5.0)) / 2.0
+#: Hidden units whose parameters agree within this (relative to ``max(1, max |x|)``)
+#: count as identical for :meth:`MLPObjective.symmetry_order`.
+SYMMETRY_RTOL = 1e-7
 
 
 class MLPObjective(Objective):
@@ -74,17 +78,28 @@ class MLPObjective(Objective):
         Output activation (softmax for more than two classes).
     sample_weight : ndarray of shape (n_samples,), default=None
         Non-negative weights with a positive sum; uniform when ``None``.
+    penalize_intercepts : bool, default=False
+        Add ``(alpha / 2) sum_l ||b_l||^2`` to the energy, as GMIN's networks do.
+        Off by default (scikit-learn penalises weights only). A hidden unit that
+        is dead (zero weights in and out) or saturated leaves its bias free
+        without it: the minimum is not isolated (an extra zero Hessian
+        eigenvalue), fails verification and is not stored; with it such minima
+        are isolated and kept. It also removes the softmax shift zero mode
+        (``n_zero_modes = 0``), and with a logistic hidden activation the sign
+        flip (which moves the next layer's intercepts) is no longer a symmetry,
+        so :meth:`canonical` only permutes units.
 
     Attributes
     ----------
     layer_units : list of int
         ``[n_features, *hidden_layer_sizes, n_outputs]``.
     n_zero_modes : int
-        1 for a softmax output: adding the same constant to every output
-        intercept leaves the energy unchanged (intercepts are not penalised),
-        an exact flat direction at every point. The engine excludes it from
+        1 for a softmax output with unpenalised intercepts: adding the same
+        constant to every output intercept leaves the energy unchanged, an
+        exact flat direction at every point. The engine excludes it from
         the Hessian index and from ``log_hessian_product``; :meth:`canonical`
-        fixes it by centring the output intercepts. 0 for a logistic output.
+        fixes it by centring the output intercepts. 0 for a logistic output or
+        with ``penalize_intercepts=True``.
 
     Notes
     -----
@@ -118,7 +133,18 @@ class MLPObjective(Objective):
     True
     """
 
-    def __init__(self, X, Y, hidden_layer_sizes, *, activation, alpha, output, sample_weight=None):
+    def __init__(
+        self,
+        X,
+        Y,
+        hidden_layer_sizes,
+        *,
+        activation,
+        alpha,
+        output,
+        sample_weight=None,
+        penalize_intercepts=False,
+    ):
         X = np.asarray(X, dtype=float)
         Y = np.asarray(Y, dtype=float)
         if X.ndim != 2 or Y.ndim != 2 or X.shape[0] != Y.shape[0] or X.shape[0] == 0:
@@ -145,13 +171,16 @@ class MLPObjective(Objective):
         self.activation = activation
         self.output = output
         self.alpha = float(alpha)
+        self.penalize_intercepts = bool(penalize_intercepts)
+        #: Penalty on the intercepts: ``alpha`` or 0.
+        self.intercept_alpha = self.alpha if self.penalize_intercepts else 0.0
         self.X = X
         self.Y = Y
         self.sample_weight = _normalised_weights(sample_weight, X.shape[0])
         self._weighted_targets = self.sample_weight[:, None] * Y
         #: ``[X, 1]``: the inputs augmented with the constant of the first intercepts.
         self.augmented_inputs = np.hstack([X, np.ones((X.shape[0], 1))])
-        self.n_zero_modes = 1 if output == "softmax" else 0
+        self.n_zero_modes = 1 if output == "softmax" and not self.penalize_intercepts else 0
         shapes = list(zip(self.layer_units[:-1], self.layer_units[1:], strict=True))
         self._coef_shapes = shapes
         sizes = [fan_in * fan_out for fan_in, fan_out in shapes] + [f for _, f in shapes]
@@ -204,15 +233,18 @@ class MLPObjective(Objective):
         coefs, intercepts = self.unpack(x)
         activations = forward_pass(self.X, coefs, intercepts, self.activation)
         cross_entropy, proba = self._cross_entropy_and_proba(activations[-1])
-        weights = x[: self._n_coefs]
+        weights, biases = x[: self._n_coefs], x[self._n_coefs :]
         energy = cross_entropy + 0.5 * self.alpha * float(weights @ weights)
+        energy += 0.5 * self.intercept_alpha * float(biases @ biases)
         delta = self.sample_weight[:, None] * proba - self._weighted_targets
         grad = np.empty_like(x)
         for layer in range(len(coefs) - 1, -1, -1):
             grad[self._coef_slices[layer]] = (
                 activations[layer].T @ delta + self.alpha * coefs[layer]
             ).ravel()
-            grad[self._intercept_slices[layer]] = delta.sum(axis=0)
+            grad[self._intercept_slices[layer]] = (
+                delta.sum(axis=0) + self.intercept_alpha * intercepts[layer]
+            )
             if layer > 0:
                 delta = (delta @ coefs[layer].T) * self._hidden_derivative(activations[layer])
         return float(energy), grad
@@ -295,27 +327,56 @@ class MLPObjective(Objective):
         ratio, so that ``u . v_j = 0`` only by accident); then the units are
         sorted by decreasing ``u . v_j``, carrying the rows of the next weight
         matrix along. For a softmax output the output intercepts are finally
-        centred (the zero mode). The energy is unchanged.
+        centred (the zero mode). The energy is unchanged. With
+        ``penalize_intercepts`` there is no zero mode to centre, and with a
+        logistic activation no flip (see the parameter).
         """
         coefs, intercepts = self.unpack(np.array(x, dtype=float, copy=True))
         for layer in range(len(coefs) - 1):
             coef, intercept = coefs[layer], intercepts[layer]
             reference = _reference_direction(coef.shape[0] + 1)
             key = reference[:-1] @ coef + reference[-1] * intercept
-            flip = key < 0
+            flip = key < 0 if self._flips_are_symmetries else np.zeros(key.size, dtype=bool)
             coef[:, flip] *= -1.0
             intercept[flip] *= -1.0
             outgoing = coefs[layer + 1]
             if self.activation == "logistic":
                 intercepts[layer + 1] += outgoing[flip].sum(axis=0)
             outgoing[flip] *= -1.0
-            order = np.argsort(-np.abs(key), kind="stable")
+            order = np.argsort(-np.where(flip, -key, key), kind="stable")
             coefs[layer] = coef[:, order]
             intercepts[layer] = intercept[order]
             coefs[layer + 1] = outgoing[order]
-        if self.output == "softmax":
+        if self.n_zero_modes:
             intercepts[-1] = intercepts[-1] - intercepts[-1].mean()
         return self.pack(coefs, intercepts)
+
+    @property
+    def _flips_are_symmetries(self):
+        """Sign flips keep the energy unless they move penalised intercepts (logistic)."""
+        return not (self.penalize_intercepts and self.activation == "logistic")
+
+    def symmetry_order(self, x):
+        """Number of hidden-unit permutations and sign flips that leave ``x`` unchanged.
+
+        For each hidden layer, units are described by their incoming weights,
+        bias and outgoing weights; a class of ``m`` identical units (within
+        ``SYMMETRY_RTOL * max(1, max |x|)``) can be permuted in ``m!`` ways, and
+        a unit whose weights and bias are all zero is also fixed by its sign
+        flip (factor 2 each). The order is the product over layers and
+        classes, computed with the other layers held fixed: exact for one
+        hidden layer; for deeper networks it omits operations that would
+        permute two layers jointly (which need coincidences of measure zero).
+        """
+        coefs, intercepts = self.unpack(np.asarray(x, dtype=float))
+        atol = SYMMETRY_RTOL * max(1.0, float(np.max(np.abs(x), initial=0.0)))
+        order = 1
+        for layer in range(len(coefs) - 1):
+            units = np.column_stack([coefs[layer].T, intercepts[layer], coefs[layer + 1]])
+            order *= permutation_order(units, atol)
+            if self._flips_are_symmetries:
+                order *= 2 ** int(np.sum(np.max(np.abs(units), axis=1) <= atol))
+        return order
 
     # ------------------------------------------------------- exploration
     def local_minimize(self, x):
@@ -485,7 +546,10 @@ class MLPObjective(Objective):
                 r_act = first[layer][:, None, :] * r_pre[layer - 1]
                 r_grad += _sum_over_samples(r_act, deltas[layer])
             products[:, self._coef_slices[layer]] = r_grad.reshape(m, -1)
-            products[:, self._intercept_slices[layer]] = r_delta.sum(axis=0)
+            products[:, self._intercept_slices[layer]] = (
+                r_delta.sum(axis=0)
+                + self.intercept_alpha * vectors[:, self._intercept_slices[layer]]
+            )
             if layer > 0:
                 back = (deltas[layer] @ coefs[layer].T) * second[layer]
                 r_delta = _directions_times_matrix(r_delta, coefs[layer].T)

@@ -200,3 +200,22 @@ def test_data_scaled_defaults(iris):
     assert scaled.default_step_size() == pytest.approx(10.0 * objective.default_step_size())
     expected_step = 0.1 * np.sqrt(np.mean(np.var(iris, axis=0)))
     assert objective.default_step_size() == pytest.approx(expected_step)
+
+
+def test_symmetry_order_counts_relabellings_of_coincident_centres(iris):
+    """Brute force over the 4! relabellings: two pairs of coincident centres give 2! 2! = 4."""
+    import itertools
+
+    objective = KMeansObjective(iris, 4)
+    rng = np.random.default_rng(5)
+    generic = _off_kink_point(objective, iris, rng)
+    centres = generic.reshape(4, -1).copy()
+    centres[1], centres[3] = centres[0], centres[2]
+    for x, expected in ((generic, 1), (centres.ravel(), 4)):
+        c = x.reshape(4, -1)
+        fixed = sum(np.array_equal(c[list(p)], c) for p in itertools.permutations(range(4)))
+        assert fixed == expected
+        assert objective.symmetry_order(x) == expected
+    three = np.repeat(centres[:1], 4, axis=0)
+    three[3] += 1.0
+    assert objective.symmetry_order(three.ravel()) == 6  # three coincident centres: 3!

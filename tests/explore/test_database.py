@@ -156,3 +156,36 @@ def test_minimum_record_excludes_zero_modes():
     assert stored.hessian_trace == pytest.approx(8.0)
     assert stored.log_hessian_product == pytest.approx(2 * np.log(4.0))
     np.testing.assert_allclose(stored.x, [0.0, 0.0, 0.0], atol=1e-6)
+
+
+def test_symmetry_orders_are_stored_and_divide_the_weights():
+    """f(x) = (x^2 - 1)^2 has mirror minima at -1 and 1 and a TS at 0. Declaring orders
+    2 for x < 0.5 (the minimum at -1 and the TS) halves the weight of that minimum:
+    occupations 1/3 and 2/3 at every T; the rate out of x = 1 over the TS halves too."""
+    import sklandscape
+    from sklandscape._explore._objective import FunctionObjective
+
+    def fun(x):
+        return (x[0] ** 2 - 1) ** 2, np.array([4 * x[0] ** 3 - 4 * x[0]])
+
+    def explored(symmetry_order):
+        objective = FunctionObjective(
+            fun, 1, jac=True, bounds=[(-2.0, 2.0)], symmetry_order=symmetry_order
+        )
+        return sklandscape.explore(objective, n_hops=5, n_chains=4, step_size=2.0, random_state=0)
+
+    plain = explored(None)
+    symmetric = explored(lambda x: 2 if x[0] < 0.5 else 1)
+    assert plain.n_minima == symmetric.n_minima == 2
+    assert plain.n_transition_states == symmetric.n_transition_states == 1
+    left = int(np.argmin(symmetric.minima.x[:, 0]))
+    np.testing.assert_array_equal(symmetric.minima.pgorder, np.where(np.arange(2) == left, 2, 1))
+    np.testing.assert_array_equal(symmetric.transition_states.pgorder, [2])
+    np.testing.assert_array_equal(plain.minima.pgorder, [1, 1])
+    for T in (0.1, 1.0):
+        np.testing.assert_allclose(plain.occupation_probabilities(T), [0.5, 0.5], rtol=1e-6)
+        expected = np.where(np.arange(2) == left, 1 / 3, 2 / 3)
+        np.testing.assert_allclose(symmetric.occupation_probabilities(T), expected, rtol=1e-6)
+        right = 1 - left
+        ratio = symmetric.rate(right, left, T, kind="ss") / plain.rate(right, left, T, kind="ss")
+        assert ratio == pytest.approx(0.5, rel=1e-6)

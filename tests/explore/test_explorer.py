@@ -295,11 +295,10 @@ def test_egg_crate_every_minimum_found():
 
 def double_well_connection(surface, ts_energy=None, plus=1.0, minus=-1.0):
     """A hand-made connection over the double well's barrier at x = 0."""
-    from types import SimpleNamespace
-
     from sklandscape._explore._minimize import minimize_and_verify
+    from sklandscape._explore._transition_state import Connection
 
-    return SimpleNamespace(
+    return Connection(
         ts_x=np.zeros(1),
         ts_energy=surface.value(np.zeros(1)) if ts_energy is None else ts_energy,
         ts_log_hessian_product=np.log(4.0),

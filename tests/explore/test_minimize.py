@@ -77,6 +77,51 @@ def test_minimum_on_a_bound_is_held_and_verified():
     assert minimum.stationary_point.log_hessian_product == pytest.approx(np.log(2.0))
 
 
+def test_bound_slope_and_relaxed_curvature_of_a_coupled_quadratic():
+    """E = g x + (a x^2 + 2 b x y + d y^2) / 2 on x >= 0: held x, slope g, c = a - b^2/d.
+
+    The relaxed curvature makes the edge factor exact: integrating y out of
+    exp(-E/T) leaves exp(-(g x + (a - b^2/d) x^2 / 2) / T) times a Gaussian.
+    """
+    g, a, b, d = 0.7, 3.0, 1.2, 2.0
+    hess = np.array([[a, b], [b, d]])
+    objective = FunctionObjective(
+        lambda x: (g * x[0] + 0.5 * x @ hess @ x, np.array([g, 0.0]) + hess @ x),
+        2,
+        jac=True,
+        hess=lambda x: hess,
+        bounds=[(0.0, 1.0), (-1.0, 1.0)],
+    )
+    minimum = minimize_and_verify(objective, np.array([0.5, 0.5]))
+    point = minimum.stationary_point
+    np.testing.assert_allclose(minimum.x, [0.0, 0.0], atol=1e-5)
+    assert point.n_modes == 1
+    assert point.log_hessian_product == pytest.approx(np.log(d))
+    np.testing.assert_allclose(point.bound_slopes, [g], rtol=1e-6)
+    np.testing.assert_allclose(point.bound_curvatures, [a - b * b / d], rtol=1e-12)
+
+
+def test_flat_held_coordinate_is_verified_in_a_finite_box_only():
+    """E = y^2 - c x^2 / 2 at the bound x = 0: flat along x (c = 0) the box width bounds the
+    edge integral, so the point is kept; with c > 0 (energy falling inward) it is no minimum."""
+
+    def objective(c, high):
+        return FunctionObjective(
+            lambda x: (x[1] ** 2 - 0.5 * c * x[0] ** 2, np.array([-c * x[0], 2 * x[1]])),
+            2,
+            jac=True,
+            hess=lambda x: np.diag([-c, 2.0]),
+            bounds=[(0.0, high), (-1.0, 1.0)],
+        )
+
+    point = verify_stationary_point(objective(0.0, 3.0), np.array([0.0, 0.0]), index=0)
+    assert point is not None
+    np.testing.assert_array_equal(point.bound_slopes, [0.0])
+    np.testing.assert_array_equal(point.bound_widths, [3.0])
+    assert verify_stationary_point(objective(0.0, np.inf), np.zeros(2), index=0) is None
+    assert verify_stationary_point(objective(1.0, 3.0), np.zeros(2), index=0) is None
+
+
 def test_free_mask_follows_the_sign_of_the_gradient():
     objective = Objective(2, bounds=[(0.0, 1.0), (0.0, 1.0)])
     x = np.array([0.0, 1.0])

@@ -307,6 +307,22 @@ def test_non_smooth_transition_state_is_the_lowest_point_of_a_curved_seam(a, b):
     assert np.isnan(connection.ts_negative_eigenvalue)
 
 
+def test_non_smooth_transition_state_volume_is_taken_within_the_seam():
+    """Equal anisotropic wells A = diag(1, 6) at m1 = (-1, -0.6), m2 = (1, 0.6): the seam is
+    the line with normal n = A (m2 - m1), and the curvature within it is 2 u^T A u,
+    u perpendicular to n. The band's top segment points elsewhere (the straight band
+    along m2 - m1 would give 2 u_t^T A u_t, nearly four times larger)."""
+    matrix = np.diag([1.0, 6.0])
+    objective = TwoWells([-1.0, -0.6], [1.0, 0.6], matrix, matrix)
+    [connection] = find_connections(objective, objective.m1, objective.m2, 0)
+    normal = matrix @ (objective.m2 - objective.m1)
+    u = np.array([normal[1], -normal[0]]) / np.linalg.norm(normal)
+    assert connection.ts_log_hessian_product == pytest.approx(np.log(2 * u @ matrix @ u), 1e-10)
+    chord = (objective.m2 - objective.m1) / np.linalg.norm(objective.m2 - objective.m1)
+    u_chord = np.array([chord[1], -chord[0]])
+    assert np.log(2 * u_chord @ matrix @ u_chord) > connection.ts_log_hessian_product + 1.0
+
+
 # ------------------------------------------------------------ periodic wells
 def _one_dimensional_stationary_points(surface):
     """Roots of g' on the box by bracketing (a second method), split by g''."""

@@ -135,3 +135,103 @@ def test_plot_trajectory_joins_visited_leaves_in_order():
         ls.plot_trajectory([4])
     with pytest.raises(ValueError, match="1-d array"):
         ls.plot_trajectory([0.5])
+
+
+def brute_force_routes(ls, i, j, T):
+    """Every loopless route i -> j with its best TS per step and sum ln P, by enumeration."""
+    import itertools
+
+    n = ls.n_minima
+    states = ls.transition_states
+    lhp, energy = ls.minima.log_hessian_product, ls.minima.energy
+    log_k = {}  # (a, b) -> list of (ts, ln k_a->b)
+    for t, ((a, b), e_t, lhp_t) in enumerate(
+        zip(states.minima, states.energy, states.log_hessian_product, strict=True)
+    ):
+        for u, v in ((a, b), (b, a)):
+            value = 0.5 * (lhp[u] - lhp_t) - (e_t - energy[u]) / T - np.log(2 * np.pi)
+            log_k.setdefault((int(u), int(v)), []).append((t, value))
+    log_out = np.full(n, -np.inf)
+    for (u, _), entries in log_k.items():
+        for _, value in entries:
+            log_out[u] = np.logaddexp(log_out[u], value)
+    routes = []
+    others = [m for m in range(n) if m not in (i, j)]
+    for length in range(len(others) + 1):
+        for middle in itertools.permutations(others, length):
+            route = (i, *middle, j)
+            steps = list(zip(route[:-1], route[1:], strict=True))
+            if not all(step in log_k for step in steps):
+                continue
+            best = [max(log_k[step], key=lambda entry: entry[1]) for step in steps]
+            total = sum(value - log_out[a] for (a, _), (_, value) in zip(steps, best, strict=True))
+            routes.append((total, list(route), [t for t, _ in best]))
+    return sorted(routes, key=lambda r: -r[0])
+
+
+@pytest.mark.parametrize("seed", range(3))
+def test_fastest_paths_match_brute_force_enumeration(seed):
+    rng = np.random.default_rng(seed)
+    n_min = 6
+    pairs = [(m, int(rng.integers(0, m))) for m in range(1, n_min)]
+    pairs += [tuple(int(v) for v in rng.choice(n_min, 2, replace=False)) for _ in range(5)]
+    energy = rng.normal(size=n_min)
+    ts_energy = np.maximum(energy[[a for a, _ in pairs]], energy[[b for _, b in pairs]])
+    ts_energy = ts_energy + rng.exponential(size=len(pairs))
+    ls = Landscape.from_arrays(
+        energy,
+        ts_energy,
+        pairs,
+        minima_log_hessian_product=rng.normal(size=n_min),
+        ts_log_hessian_product=rng.normal(size=len(pairs)),
+        n_params=3,
+    )
+    T = 0.7
+    expected = brute_force_routes(ls, 0, 5, T)
+    found = ls.fastest_paths(0, 5, T, n_paths=4)
+    assert len(found) == min(4, len(expected))
+    for path, (total, route, states) in zip(found, expected, strict=False):
+        assert path.log_probability == pytest.approx(total, rel=1e-12, abs=1e-12)
+        assert path.minima.tolist() == route
+        assert path.transition_states.tolist() == states
+    assert ls.fastest_paths(0, 5, T)[0].minima.tolist() == expected[0][1]
+
+
+def test_fastest_path_differs_from_the_minimax_path_by_hand():
+    """Minimax 0 -> 1 -> 2 (TSs at 1.0) leaks at 1 into a dead end 3 (TS 0.1);
+    the direct TS 0 -> 2 is a little higher (1.05) but far more likely taken.
+
+    Equal minima and Hessians: k = exp(-E_t / T) / (2 pi), so from 0 the
+    branching probabilities are e^-1 / d and e^-1.05 / d (d their sum), and
+    from 1 to 2 it is e^-1 / (2 e^-1 + e^-0.1).
+    """
+    ls = Landscape.from_arrays(
+        [0.0, 0.0, 0.0, 0.0],
+        [1.0, 1.0, 1.05, 0.1],
+        [[0, 1], [1, 2], [0, 2], [1, 3]],
+        n_params=1,
+    )
+    d = np.exp(-1.0) + np.exp(-1.05)
+    p01, p02 = np.exp(-1.0) / d, np.exp(-1.05) / d
+    p12 = np.exp(-1.0) / (2 * np.exp(-1.0) + np.exp(-0.1))
+    fastest, second = ls.fastest_paths(0, 2, 1.0, n_paths=5)
+    assert fastest.minima.tolist() == [0, 2]
+    assert fastest.transition_states.tolist() == [2]
+    assert fastest.log_probability == pytest.approx(np.log(p02), rel=1e-13)
+    assert second.minima.tolist() == [0, 1, 2]
+    assert second.log_probability == pytest.approx(np.log(p01 * p12), rel=1e-13)
+    minimax = ls.path(0, 2)
+    assert minimax.minima.tolist() == [0, 1, 2]
+    assert minimax.log_probability is None
+
+
+def test_fastest_path_errors():
+    ls = Landscape.from_arrays([0.0, 0.0, 0.0], [1.0], [[0, 1]])
+    with pytest.raises(ValueError, match="no transition states join"):
+        ls.fastest_paths(0, 2, 1.0)
+    with pytest.raises(ValueError, match="different minima"):
+        ls.fastest_paths(1, 1, 1.0)
+    with pytest.raises(ValueError, match="n_paths"):
+        ls.fastest_paths(0, 1, 1.0, n_paths=0)
+    with pytest.raises(ValueError, match="single temperature"):
+        ls.fastest_paths(0, 1, [1.0, 2.0])

@@ -207,3 +207,108 @@ def test_bad_source_and_sink_raise():
         ls.rate(0, 1, -1.0)
     with pytest.raises(ValueError, match="single temperature"):
         ls.committor_probabilities(0, 1, [1.0, 2.0])
+
+
+def unit_rate_chain(n=3):
+    """Minima 0 - 1 - ... in a chain, every TST rate exactly 1 (LPPHE_t = -2 ln 2 pi)."""
+    return Landscape.from_arrays(
+        np.zeros(n),
+        np.zeros(n - 1),
+        [[i, i + 1] for i in range(n - 1)],
+        ts_log_hessian_product=np.full(n - 1, -2 * np.log(2 * np.pi)),
+    )
+
+
+def test_three_minimum_chain_ss_nss_and_eigen_by_hand():
+    """Sink A = {0}, source B = {1, 2}, unit rates, p = 1/3 each.
+
+    NSS: T_1 = 1/2 + T_2/2, T_2 = 1 + T_1 give T_1 = 2, T_2 = 3 and
+    k = (1/2)(1/2 + 1/3) = 5/12. SS: no intervening minima; from 1 the
+    branching probability into A is 1/2 and the waiting time 1/2, from 2 it is
+    0, so k = (1/2)(1) + (1/2)(0) = 1/2. Eigen: the chain's generator is the
+    path-graph Laplacian, eigenvalues 0, 1, 3, so k = 1 * p_A / (p_A + p_B) = 1/3.
+    """
+    ls = unit_rate_chain()
+    assert ls.rate([1, 2], 0, 1.0) == pytest.approx(5 / 12, rel=1e-13)
+    assert ls.rate([1, 2], 0, 1.0, kind="nss") == pytest.approx(5 / 12, rel=1e-13)
+    assert ls.rate([1, 2], 0, 1.0, kind="ss") == pytest.approx(1 / 2, rel=1e-13)
+    assert ls.rate([1, 2], 0, 1.0, kind="eigen") == pytest.approx(1 / 3, rel=1e-12)
+    # a single source minimum: SS = NSS = 1 / T_20 = 1/3 (T_2 = 1 + T_1, T_1 = 1/2 + T_2/2)
+    assert ls.rate(2, 0, 1.0, kind="ss") == pytest.approx(1 / 3, rel=1e-13)
+    assert ls.rate(2, 0, 1.0, kind="nss") == pytest.approx(1 / 3, rel=1e-13)
+
+
+def dense_ss_rate(k, p, source, sink):
+    """SS rate from dense committor and first-passage solves on the intervening minima."""
+    n = k.shape[0]
+    boundary = np.union1d(source, sink)
+    interior = np.setdiff1d(np.arange(n), boundary)
+    generator = np.diag(k.sum(axis=1)) - k
+    block = generator[np.ix_(interior, interior)]
+    committor = np.zeros(n)
+    committor[sink] = 1.0
+    committor[interior] = np.linalg.solve(block, k[np.ix_(interior, sink)].sum(axis=1))
+    times = np.zeros(n)
+    times[interior] = np.linalg.solve(block, np.ones(interior.size))
+    exit_rate = k[source] @ committor / (1.0 + k[np.ix_(source, interior)] @ times[interior])
+    weights = p[source] / p[source].sum()
+    return float(weights @ exit_rate)
+
+
+@pytest.mark.parametrize("seed", range(4))
+def test_ss_and_nss_rates_match_dense_linear_algebra(seed):
+    rng = np.random.default_rng(100 + seed)
+    ls = random_landscape(rng, 12, 10)
+    T = 0.9
+    k = rate_matrix(ls, T)
+    p = ls.occupation_probabilities(T)
+    source, sink = [0, 2, 5], [8, 9]
+    expected = dense_ss_rate(k, p, np.array(source), np.array(sink))
+    assert ls.rate(source, sink, T, kind="ss") == pytest.approx(expected, rel=1e-10)
+    times = linear_mfpt(k, sink)
+    nss = np.sum(p[source] / p[source].sum() / times[source])
+    assert ls.rate(source, sink, T, kind="nss") == pytest.approx(nss, rel=1e-10)
+    # SS >= NSS: the steady-state source exits at the rate of its best-placed minima
+    assert ls.rate(source, sink, T, kind="ss") >= ls.rate(source, sink, T, kind="nss")
+
+
+@pytest.mark.parametrize("seed", range(3))
+def test_eigen_rate_matches_a_nonsymmetric_eigensolve(seed):
+    rng = np.random.default_rng(200 + seed)
+    ls = random_landscape(rng, 10, 8)
+    T = 1.3
+    k = rate_matrix(ls, T)
+    generator = k.T - np.diag(k.sum(axis=1))  # dP/dt = generator @ P
+    eigenvalues = np.sort(np.abs(np.linalg.eigvals(generator).real))
+    p = ls.occupation_probabilities(T)
+    source, sink = [1, 3], [6]
+    expected = eigenvalues[1] * p[sink].sum() / (p[source].sum() + p[sink].sum())
+    assert ls.rate(source, sink, T, kind="eigen") == pytest.approx(expected, rel=1e-9)
+
+
+def test_all_three_rates_agree_for_two_state_kinetics():
+    """Two funnels of three minima each, joined by one high barrier: a two-state system."""
+    energy = [0.0, 0.2, 0.3, 0.1, 0.25, 0.35]
+    pairs = [[0, 1], [0, 2], [1, 2], [3, 4], [3, 5], [4, 5], [2, 5]]
+    ts_energy = [0.5, 0.6, 0.55, 0.45, 0.6, 0.5, 4.0]
+    ls = Landscape.from_arrays(energy, ts_energy, pairs, n_params=2)
+    T = 0.25
+    nss = ls.rate([0, 1, 2], [3, 4, 5], T)
+    for kind in ("ss", "eigen"):
+        assert ls.rate([0, 1, 2], [3, 4, 5], T, kind=kind) == pytest.approx(nss, rel=1e-3)
+
+
+def test_rate_kind_errors_and_disconnected_networks():
+    ls = unit_rate_chain()
+    with pytest.raises(ValueError, match="kind must be one of"):
+        ls.rate(0, 2, 1.0, kind="fastest")
+    split = Landscape.from_arrays([0.0, 0.0, 0.0], [1.0], [[0, 1]])
+    for kind in ("nss", "ss", "eigen"):
+        assert split.rate(0, 2, 1.0, kind=kind) == 0.0
+    with pytest.raises(ValueError, match="one connected component"):
+        split.rate([0, 2], 1, 1.0, kind="eigen")
+    # a fast pair and a slow exit 1e-43 times slower: beyond a dense eigen-solve
+    deep = Landscape.from_arrays([0.0, 0.0, 0.0], [0.1, 50.0], [[0, 1], [1, 2]], n_params=1)
+    with pytest.raises(ValueError, match="below the precision"):
+        deep.rate([0, 1], 2, 0.5, kind="eigen")
+    assert deep.rate([0, 1], 2, 0.5, kind="ss") > 0

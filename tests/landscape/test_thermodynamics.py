@@ -212,3 +212,19 @@ def test_frustration_ignores_other_components_and_degenerate_minima():
     expected = p[1] * 3.0 / 1.0 + p[2] * 3.0 / 0.5
     assert ls.frustration(T) == pytest.approx(expected, rel=1e-12)
     assert ls.frustration(T, normalized=True) == pytest.approx(expected / (p[1] + p[2]), rel=1e-12)
+    # default: the index of the connected landscape, as if minimum 4 had never been found
+    connected = Landscape.from_arrays(
+        [0.0, 1.0, 0.5, 0.0], [3.0, 2.0, 4.0], [[0, 1], [1, 2], [0, 3]], n_params=2
+    )
+    assert ls.frustration(T) == pytest.approx(connected.frustration(T), rel=1e-14)
+    # the review's eq. 3 literally: p over all five minima, minimum 4 contributing nothing
+    every = np.exp(-np.array([0.0, 1.0, 0.5, 0.0, 0.2]) / T)
+    every /= every.sum()
+    literal = every[1] * 3.0 / 1.0 + every[2] * 3.0 / 0.5
+    assert ls.frustration(T, component_only=False) == pytest.approx(literal, rel=1e-12)
+    assert connected.frustration(T, component_only=False) == pytest.approx(
+        connected.frustration(T), rel=1e-14
+    )
+    assert ls.frustration(T, normalized=True, component_only=False) == pytest.approx(
+        literal / (every[1] + every[2]), rel=1e-12
+    )

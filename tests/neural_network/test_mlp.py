@@ -275,3 +275,16 @@ def test_classes_without_weight_are_refused(iris):
         LandscapeMLPClassifier(**CHEAP).fit(X, y, sample_weight=weights)
     with pytest.raises(ValueError, match="at least 2 classes with positive sample_weight"):
         LandscapeMLPClassifier(**CHEAP).fit(X, y, sample_weight=(y == 1).astype(float))
+
+
+def test_penalized_intercepts_count_every_mode():
+    """With penalised intercepts the softmax shift is not a zero mode: n_modes = n_params."""
+    X, y = load_iris(return_X_y=True)
+    X = StandardScaler().fit_transform(X)
+    kwargs = dict(hidden_layer_sizes=(2,), alpha=1e-2, n_hops=2, n_chains=1, random_state=0)
+    plain = LandscapeMLPClassifier(connect=False, **kwargs).fit(X, y)
+    penalised = LandscapeMLPClassifier(connect=False, penalize_intercepts=True, **kwargs).fit(X, y)
+    n = penalised.landscape_.n_params
+    np.testing.assert_array_equal(penalised.landscape_.minima.n_modes, n)
+    np.testing.assert_array_equal(plain.landscape_.minima.n_modes, n - 1)
+    assert penalised.landscape_.minima.energy[0] > plain.landscape_.minima.energy[0]

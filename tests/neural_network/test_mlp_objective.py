@@ -11,7 +11,7 @@ from sklearn.metrics import log_loss
 from sklearn.neural_network import MLPClassifier
 from sklearn.preprocessing import StandardScaler
 
-from sklandscape._explore._minimize import verify_stationary_point
+from sklandscape._explore._minimize import minimize_and_verify, verify_stationary_point
 from sklandscape.neural_network._mlp_objective import MLPObjective
 from sklandscape.neural_network._newton_minimize import NEWTON_GTOL
 
@@ -384,3 +384,108 @@ def test_newton_step_handles_zero_modes_and_negative_curvature():
             np.testing.assert_allclose(
                 _newton_step(hessian, grad, zero_modes), expected, atol=1e-12
             )
+
+
+def _all_operations(objective, x):
+    """Every hidden-unit permutation with every sign pattern applied to x (one hidden layer)."""
+    import itertools
+
+    coefs, intercepts = objective.unpack(np.array(x, copy=True))
+    n_units = coefs[0].shape[1]
+    for order in itertools.permutations(range(n_units)):
+        for flips in itertools.product([False, True], repeat=n_units):
+            flip = np.array(flips)
+            sign = np.where(flip, -1.0, 1.0)
+            first, bias, second, out_bias = coefs[0], intercepts[0], coefs[1], intercepts[1]
+            if objective.activation == "logistic":
+                out_bias = out_bias + second[flip].sum(axis=0)
+            first, bias, second = first * sign, bias * sign, second * sign[:, None]
+            order_ = list(order)
+            yield objective.pack([first[:, order_], second[order_]], [bias[order_], out_bias])
+
+
+@pytest.mark.parametrize("activation", ["tanh", "logistic"])
+def test_symmetry_order_counts_the_operations_that_fix_the_point(iris, activation):
+    """Brute force over all 4! * 2^4 permutations and sign flips of a 4-unit layer."""
+    X, y = iris
+    objective = _objective(X, y, (4,), activation)
+    coefs, intercepts = objective.unpack(_random_x(objective, 3))
+    generic = objective.canonical(objective.pack(coefs, intercepts))
+    # units 0 and 1 identical; units 2 and 3 dead (all their parameters zero)
+    coefs[0][:, 1], intercepts[0][1], coefs[1][1] = coefs[0][:, 0], intercepts[0][0], coefs[1][0]
+    coefs[0][:, 2:], intercepts[0][2:], coefs[1][2:] = 0.0, 0.0, 0.0
+    degenerate = objective.canonical(objective.pack(coefs, intercepts))
+    for x, expected in ((generic, 1), (degenerate, 2 * 2 * 2 * 2)):
+        fixed = sum(np.allclose(g, x, atol=1e-12) for g in _all_operations(objective, x))
+        assert fixed == expected
+        assert objective.symmetry_order(x) == expected
+
+
+def _penalized(X, y, hidden, activation, binary=False, alpha=1e-2):
+    targets = (y == 2).astype(float)[:, None] if binary else np.eye(3)[y]
+    return MLPObjective(
+        X,
+        targets,
+        hidden,
+        activation=activation,
+        alpha=alpha,
+        output="logistic" if binary else "softmax",
+        penalize_intercepts=True,
+    )
+
+
+@pytest.mark.parametrize("hidden, activation, binary", CASES)
+def test_intercept_penalty_energy_gradient_and_hessian(iris, hidden, activation, binary):
+    X, y = iris
+    objective = _penalized(X, y, hidden, activation, binary)
+    plain = _objective(X, y, hidden, activation, alpha=1e-2, binary=binary)
+    assert objective.n_zero_modes == 0
+    x = _random_x(objective, 4)
+    biases = x[sum(c.size for c in objective.unpack(x)[0]) :]
+    assert objective.value(x) == pytest.approx(plain.value(x) + 0.005 * biases @ biases)
+    h, eye = 1e-6, np.eye(objective.n_params)
+    gradient = np.array(
+        [(objective.value(x + h * e) - objective.value(x - h * e)) / (2 * h) for e in eye]
+    )
+    np.testing.assert_allclose(objective.gradient(x), gradient, atol=1e-8)
+    hessian = np.array(
+        [(objective.gradient(x + h * e) - objective.gradient(x - h * e)) / (2 * h) for e in eye]
+    )
+    np.testing.assert_allclose(objective.hessian(x), hessian, atol=1e-7)
+    # the canonical form keeps the energy (no flips for logistic units: they move biases)
+    canonical = objective.canonical(x)
+    assert objective.value(canonical) == pytest.approx(objective.value(x), rel=1e-12)
+    np.testing.assert_allclose(objective.canonical(canonical), canonical, atol=1e-12)
+
+
+def test_dead_unit_leaves_a_flat_bias_unless_intercepts_are_penalised(iris):
+    """A 4-2-3 minimum (alpha = 1e-2) plus a third unit with zero weights in and out and a
+    large bias b is a stationary point for every b: the issue's non-isolated iris minimum.
+    Its Hessian is positive semi-definite with two zero eigenvalues (softmax shift and b),
+    so verification drops it. Penalising intercepts gives b the curvature alpha."""
+    X, y = iris
+    small = _objective(X, y, (2,), alpha=1e-2)
+    minimum = minimize_and_verify(small, 0.5 * small.random_point(np.random.default_rng(0)))
+    coefs, intercepts = small.unpack(minimum.x)
+    free = _objective(X, y, (3,), alpha=1e-2)
+    penalised = _penalized(X, y, (3,), "tanh")
+
+    def with_dead_unit(bias):
+        first = np.hstack([coefs[0], np.zeros((4, 1))])
+        second = np.vstack([coefs[1], np.zeros((1, 3))])
+        return free.pack([first, second], [np.append(intercepts[0], bias), intercepts[1]])
+
+    for bias in (2.5, 3.0, 4.0):
+        x = with_dead_unit(bias)
+        energy, grad = free.value_and_grad(x)
+        assert energy == pytest.approx(minimum.energy, rel=1e-13)
+        assert np.max(np.abs(grad)) < 1e-10
+        eigenvalues = np.linalg.eigvalsh(free.hessian(x))
+        assert np.sum(np.abs(eigenvalues) < 1e-10) == 2
+        assert eigenvalues.min() > -1e-10
+        assert verify_stationary_point(free, x, index=0) is None
+        bias_index = free.n_params - 3 - 1  # b of the dead unit: last hidden intercept
+        assert penalised.hessian(x)[bias_index, bias_index] == pytest.approx(
+            free.hessian(x)[bias_index, bias_index] + 1e-2
+        )
+        assert np.linalg.eigvalsh(penalised.hessian(x)).min() > 0.5e-2
