@@ -96,7 +96,55 @@ class _AnalyticSurface(Objective):
         return super().default_step_size() if self._step_size is None else self._step_size
 
 
-class MullerBrown(_AnalyticSurface):
+class _KnownStationaryPoints:
+    """Mixin: the minima and transition states of a surface, polished from tabulated values.
+
+    Subclasses list ``_MINIMA`` and ``_TRANSITION_STATES`` to six decimals;
+    :meth:`known_minima` and :meth:`known_transition_states` refine them by
+    Newton steps on the gradient of the coordinates not held by a bound, to
+    machine precision.
+    """
+
+    _MINIMA = ()
+    _TRANSITION_STATES = ()
+
+    def known_minima(self):
+        """Every local minimum in the box (on a bound: a KKT minimum), by increasing energy.
+
+        Returns
+        -------
+        ndarray of shape (n_minima, n_params)
+        """
+        return self._sorted(self._polish(np.array(self._MINIMA, dtype=float)))
+
+    def known_transition_states(self):
+        """Every index-one saddle inside the box, by increasing energy.
+
+        Returns
+        -------
+        ndarray of shape (n_transition_states, n_params)
+        """
+        return self._sorted(self._polish(np.array(self._TRANSITION_STATES, dtype=float)))
+
+    def _sorted(self, points):
+        points = points.reshape(-1, self.n_params)
+        return points[np.argsort(self.energies(points), kind="stable")]
+
+    def _polish(self, points):
+        points = points.reshape(-1, self.n_params).copy()
+        low, high = self.bounds[:, 0], self.bounds[:, 1]
+        for point in points:
+            free = (point > low) & (point < high)
+            for _ in range(50):
+                _, gradient, hessian = self._evaluate(point[None, :], 2)
+                g, h = gradient[0][free], hessian[0][np.ix_(free, free)]
+                if not free.any() or np.max(np.abs(g)) < 1e-13:
+                    break
+                point[free] -= np.linalg.solve(h, g)
+        return points
+
+
+class MullerBrown(_KnownStationaryPoints, _AnalyticSurface):
     r"""The Müller-Brown potential (Müller & Brown, Theor. Chim. Acta 53, 75, 1979).
 
     .. math::
@@ -107,8 +155,10 @@ class MullerBrown(_AnalyticSurface):
     with ``A = (-200, -100, -170, 15)``, ``a = (-1, -1, -6.5, 0.7)``,
     ``b = (0, 0, 11, 0.6)``, ``c = (-10, -10, -6.5, 0.7)``,
     ``x_k = (1, 0, -0.5, -1)``, ``y_k = (0, 0.5, 1.5, 1)``.
-    Three minima (E ≈ -146.70, -108.17, -80.77) and two transition states
-    (E ≈ -72.25, -40.66).
+    Three minima, ``(-0.558224, 1.441726)``, ``(0.623499, 0.028038)``,
+    ``(-0.050011, 0.466694)`` (E ≈ -146.70, -108.17, -80.77), and two
+    transition states, ``(-0.822002, 0.624313)`` and ``(0.212487, 0.292988)``
+    (E ≈ -40.66, -72.25).
 
     Parameters
     ----------
@@ -132,6 +182,8 @@ class MullerBrown(_AnalyticSurface):
 
     _temperature = 10.0
     _step_size = 1.2
+    _MINIMA = [(-0.558224, 1.441726), (0.623499, 0.028038), (-0.050011, 0.466694)]
+    _TRANSITION_STATES = [(-0.822002, 0.624313), (0.212487, 0.292988)]
 
     def __init__(self, bounds=((-1.5, 1.2), (-0.5, 2.0))):
         super().__init__(2, bounds=bounds)
@@ -300,54 +352,6 @@ class SeparableEggCrate(_AnalyticSurface):
         hessian = np.zeros((points.shape[0], 2, 2))
         hessian[:, 0, 0], hessian[:, 1, 1] = second[:, 0], second[:, 1]
         return energy, gradient, hessian
-
-
-class _KnownStationaryPoints:
-    """Mixin: the minima and transition states of a surface, polished from tabulated values.
-
-    Subclasses list ``_MINIMA`` and ``_TRANSITION_STATES`` to six decimals;
-    :meth:`known_minima` and :meth:`known_transition_states` refine them by
-    Newton steps on the gradient of the coordinates not held by a bound, to
-    machine precision.
-    """
-
-    _MINIMA = ()
-    _TRANSITION_STATES = ()
-
-    def known_minima(self):
-        """Every local minimum in the box (on a bound: a KKT minimum), by increasing energy.
-
-        Returns
-        -------
-        ndarray of shape (n_minima, n_params)
-        """
-        return self._sorted(self._polish(np.array(self._MINIMA, dtype=float)))
-
-    def known_transition_states(self):
-        """Every index-one saddle inside the box, by increasing energy.
-
-        Returns
-        -------
-        ndarray of shape (n_transition_states, n_params)
-        """
-        return self._sorted(self._polish(np.array(self._TRANSITION_STATES, dtype=float)))
-
-    def _sorted(self, points):
-        points = points.reshape(-1, self.n_params)
-        return points[np.argsort(self.energies(points), kind="stable")]
-
-    def _polish(self, points):
-        points = points.reshape(-1, self.n_params).copy()
-        low, high = self.bounds[:, 0], self.bounds[:, 1]
-        for point in points:
-            free = (point > low) & (point < high)
-            for _ in range(50):
-                _, gradient, hessian = self._evaluate(point[None, :], 2)
-                g, h = gradient[0][free], hessian[0][np.ix_(free, free)]
-                if not free.any() or np.max(np.abs(g)) < 1e-13:
-                    break
-                point[free] -= np.linalg.solve(h, g)
-        return points
 
 
 class SixHumpCamel(_KnownStationaryPoints, _AnalyticSurface):
