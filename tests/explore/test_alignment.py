@@ -58,3 +58,29 @@ def test_find_connections_joins_the_aligned_copies():
     relabelled = find_connections(objective, x_a, swapped, 0)
     assert direct, "no transition state between the two minima"
     assert [c.ts_energy for c in direct] == pytest.approx([c.ts_energy for c in relabelled])
+
+
+def test_aligned_distance_matrix_does_not_depend_on_row_order_or_memory():
+    """MLP alignment is a heuristic, yet the matrix is a function of the set of rows."""
+    from sklearn.preprocessing import StandardScaler
+
+    from sklandscape.neural_network._mlp_objective import MLPObjective
+
+    data = load_iris()
+    X = StandardScaler().fit_transform(data.data)
+    Y = np.eye(3)[data.target]
+    rng = np.random.default_rng(5)
+    points = None
+    for _ in range(2):  # a fresh objective each time: nothing remembered
+        objective = MLPObjective(X, Y, (4,), activation="tanh", alpha=1e-3, output="softmax")
+        if points is None:
+            points = np.array([objective.canonical(objective.random_point(rng)) for _ in range(6)])
+            first = aligned_distance_matrix(objective, points)
+            again = aligned_distance_matrix(objective, points)  # from memory
+            np.testing.assert_array_equal(first, again)
+        else:
+            order = rng.permutation(len(points))
+            shuffled = aligned_distance_matrix(objective, points[order])
+            np.testing.assert_array_equal(shuffled, first[np.ix_(order, order)])
+    direct = [[objective.distance(a, b) for b in points] for a in points]
+    assert np.all(first <= np.array(direct) + 1e-12)
