@@ -14,6 +14,12 @@ contour plots.
 - :class:`SeparableEggCrate`: ``E = g(x) + g(y)``, a grid of
   ``n_wells x n_wells`` minima whose stationary points all follow from those
   of the one-dimensional ``g``.
+- Standard optimisation test functions with every stationary point known:
+  :class:`SixHumpCamel` (6 minima, 7 transition states), :class:`Himmelblau`
+  (4 and 4), :class:`Rastrigin` (121 and 220), :class:`Schwefel` (64 and 98,
+  some minima on the bounds) and :class:`BoundedDoubleWell` (its global
+  minimum on a bound). Their ``known_minima()`` and
+  ``known_transition_states()`` give the reference points.
 
 Examples
 --------
@@ -29,7 +35,17 @@ import numpy as np
 
 from ._explore._objective import Objective
 
-__all__ = ["DoubleWell1D", "MullerBrown", "SeparableEggCrate", "TwoGaussians"]
+__all__ = [
+    "BoundedDoubleWell",
+    "DoubleWell1D",
+    "Himmelblau",
+    "MullerBrown",
+    "Rastrigin",
+    "Schwefel",
+    "SeparableEggCrate",
+    "SixHumpCamel",
+    "TwoGaussians",
+]
 
 
 class _AnalyticSurface(Objective):
@@ -80,7 +96,55 @@ class _AnalyticSurface(Objective):
         return super().default_step_size() if self._step_size is None else self._step_size
 
 
-class MullerBrown(_AnalyticSurface):
+class _KnownStationaryPoints:
+    """Mixin: the minima and transition states of a surface, polished from tabulated values.
+
+    Subclasses list ``_MINIMA`` and ``_TRANSITION_STATES`` to six decimals;
+    :meth:`known_minima` and :meth:`known_transition_states` refine them by
+    Newton steps on the gradient of the coordinates not held by a bound, to
+    machine precision.
+    """
+
+    _MINIMA = ()
+    _TRANSITION_STATES = ()
+
+    def known_minima(self):
+        """Every local minimum in the box (on a bound: a KKT minimum), by increasing energy.
+
+        Returns
+        -------
+        ndarray of shape (n_minima, n_params)
+        """
+        return self._sorted(self._polish(np.array(self._MINIMA, dtype=float)))
+
+    def known_transition_states(self):
+        """Every index-one saddle inside the box, by increasing energy.
+
+        Returns
+        -------
+        ndarray of shape (n_transition_states, n_params)
+        """
+        return self._sorted(self._polish(np.array(self._TRANSITION_STATES, dtype=float)))
+
+    def _sorted(self, points):
+        points = points.reshape(-1, self.n_params)
+        return points[np.argsort(self.energies(points), kind="stable")]
+
+    def _polish(self, points):
+        points = points.reshape(-1, self.n_params).copy()
+        low, high = self.bounds[:, 0], self.bounds[:, 1]
+        for point in points:
+            free = (point > low) & (point < high)
+            for _ in range(50):
+                _, gradient, hessian = self._evaluate(point[None, :], 2)
+                g, h = gradient[0][free], hessian[0][np.ix_(free, free)]
+                if not free.any() or np.max(np.abs(g)) < 1e-13:
+                    break
+                point[free] -= np.linalg.solve(h, g)
+        return points
+
+
+class MullerBrown(_KnownStationaryPoints, _AnalyticSurface):
     r"""The Müller-Brown potential (Müller & Brown, Theor. Chim. Acta 53, 75, 1979).
 
     .. math::
@@ -91,8 +155,10 @@ class MullerBrown(_AnalyticSurface):
     with ``A = (-200, -100, -170, 15)``, ``a = (-1, -1, -6.5, 0.7)``,
     ``b = (0, 0, 11, 0.6)``, ``c = (-10, -10, -6.5, 0.7)``,
     ``x_k = (1, 0, -0.5, -1)``, ``y_k = (0, 0.5, 1.5, 1)``.
-    Three minima (E ≈ -146.70, -108.17, -80.77) and two transition states
-    (E ≈ -72.25, -40.66).
+    Three minima, ``(-0.558224, 1.441726)``, ``(0.623499, 0.028038)``,
+    ``(-0.050011, 0.466694)`` (E ≈ -146.70, -108.17, -80.77), and two
+    transition states, ``(-0.822002, 0.624313)`` and ``(0.212487, 0.292988)``
+    (E ≈ -40.66, -72.25).
 
     Parameters
     ----------
@@ -116,6 +182,8 @@ class MullerBrown(_AnalyticSurface):
 
     _temperature = 10.0
     _step_size = 1.2
+    _MINIMA = [(-0.558224, 1.441726), (0.623499, 0.028038), (-0.050011, 0.466694)]
+    _TRANSITION_STATES = [(-0.822002, 0.624313), (0.212487, 0.292988)]
 
     def __init__(self, bounds=((-1.5, 1.2), (-0.5, 2.0))):
         super().__init__(2, bounds=bounds)
@@ -284,3 +352,274 @@ class SeparableEggCrate(_AnalyticSurface):
         hessian = np.zeros((points.shape[0], 2, 2))
         hessian[:, 0, 0], hessian[:, 1, 1] = second[:, 0], second[:, 1]
         return energy, gradient, hessian
+
+
+class SixHumpCamel(_KnownStationaryPoints, _AnalyticSurface):
+    r"""The six-hump camel-back function (Dixon & Szegő, 1978).
+
+    .. math::
+
+        E(x, y) = \left(4 - 2.1 x^2 + \frac{x^4}{3}\right) x^2 + x y + (4 y^2 - 4) y^2
+
+    on ``[-3, 3] x [-2, 2]``, symmetric under ``(x, y) -> (-x, -y)``. Six minima:
+    ``±(0.089842, -0.712656)`` (E = -1.031628, the global minima),
+    ``±(1.703607, -0.796084)`` (E = -0.215464) and ``±(1.607105, 0.568651)``
+    (E = 2.104250); seven transition states: the origin (E = 0),
+    ``±(1.109205, -0.768268)`` (E = 0.543719), ``±(1.638068, 0.228674)``
+    (E = 2.229357) and ``±(1.296070, 0.605084)`` (E = 2.229471); two maxima
+    ``±(1.230230, 0.162335)``. These are all the stationary points (a dense
+    grid of Newton searches finds no other; ``#min - #saddle + #max = 1``, the
+    Euler characteristic of the box, on whose sides the energy rises). The
+    two minima of highest energy have small basins.
+    """
+
+    _temperature = 0.5
+    _MINIMA = [
+        (0.089842, -0.712656),
+        (-0.089842, 0.712656),
+        (1.703607, -0.796084),
+        (-1.703607, 0.796084),
+        (1.607105, 0.568651),
+        (-1.607105, -0.568651),
+    ]
+    _TRANSITION_STATES = [
+        (0.0, 0.0),
+        (1.109205, -0.768268),
+        (-1.109205, 0.768268),
+        (1.638068, 0.228674),
+        (-1.638068, -0.228674),
+        (1.296070, 0.605084),
+        (-1.296070, -0.605084),
+    ]
+
+    def __init__(self):
+        super().__init__(2, bounds=((-3.0, 3.0), (-2.0, 2.0)))
+
+    def _evaluate(self, points, order):
+        x, y = points[:, 0], points[:, 1]
+        energy = (4 - 2.1 * x**2 + x**4 / 3) * x**2 + x * y + (4 * y**2 - 4) * y**2
+        if order == 0:
+            return (energy,)
+        gradient = np.stack([8 * x - 8.4 * x**3 + 2 * x**5 + y, x - 8 * y + 16 * y**3], axis=1)
+        if order == 1:
+            return energy, gradient
+        hessian = np.empty((points.shape[0], 2, 2))
+        hessian[:, 0, 0] = 8 - 25.2 * x**2 + 10 * x**4
+        hessian[:, 0, 1] = hessian[:, 1, 0] = 1.0
+        hessian[:, 1, 1] = -8 + 48 * y**2
+        return energy, gradient, hessian
+
+
+class Himmelblau(_KnownStationaryPoints, _AnalyticSurface):
+    r"""Himmelblau's function (Himmelblau, Applied Nonlinear Programming, 1972).
+
+    .. math::
+
+        E(x, y) = (x^2 + y - 11)^2 + (x + y^2 - 7)^2
+
+    on ``[-5, 5]^2``. Four minima with ``E = 0``: ``(3, 2)``,
+    ``(-2.805118, 3.131313)``, ``(-3.779310, -3.283186)``,
+    ``(3.584428, -1.848127)``; four transition states ``(3.385154, 0.073852)``
+    (E = 13.311926), ``(0.086678, 2.884255)`` (E = 67.719150),
+    ``(-3.073026, -0.081353)`` (E = 104.015163), ``(-0.127961, -1.953715)``
+    (E = 178.337239); one maximum ``(-0.270845, -0.923039)`` (E = 181.616522).
+    """
+
+    _temperature = 10.0
+    _MINIMA = [
+        (3.0, 2.0),
+        (-2.805118, 3.131313),
+        (-3.779310, -3.283186),
+        (3.584428, -1.848127),
+    ]
+    _TRANSITION_STATES = [
+        (3.385154, 0.073852),
+        (0.086678, 2.884255),
+        (-3.073026, -0.081353),
+        (-0.127961, -1.953715),
+    ]
+
+    def __init__(self):
+        super().__init__(2, bounds=((-5.0, 5.0), (-5.0, 5.0)))
+
+    def _evaluate(self, points, order):
+        x, y = points[:, 0], points[:, 1]
+        a, b = x**2 + y - 11, x + y**2 - 7
+        energy = a**2 + b**2
+        if order == 0:
+            return (energy,)
+        gradient = np.stack([4 * x * a + 2 * b, 2 * a + 4 * y * b], axis=1)
+        if order == 1:
+            return energy, gradient
+        hessian = np.empty((points.shape[0], 2, 2))
+        hessian[:, 0, 0] = 12 * x**2 + 4 * y - 42
+        hessian[:, 0, 1] = hessian[:, 1, 0] = 4 * (x + y)
+        hessian[:, 1, 1] = 4 * x + 12 * y**2 - 26
+        return energy, gradient, hessian
+
+
+class BoundedDoubleWell(_KnownStationaryPoints, _AnalyticSurface):
+    r"""A tilted double well cut by a bound: its global minimum lies on the bound.
+
+    .. math::
+
+        E(x, y) = (x^2 - 1)^2 - 0.3 x + y^2
+
+    on ``[-1.5, 0.8] x [-2, 2]``. One interior minimum at
+    ``(-0.961, 0)`` (the lowest real root of ``4x^3 - 4x - 0.3``,
+    E = 0.294), the global minimum on the bound, ``(0.8, 0)``
+    (E = -0.1104, a KKT point: ``dE/dx = -0.3`` pushes into the bound), and
+    one transition state ``(-0.075, 0)`` (the middle root, E = 0.0225)
+    between them. The default basin-hopping step (a tenth of the box) cannot
+    cross from the left well, which covers most of the box.
+    """
+
+    _temperature = 0.1
+    _MINIMA = [(-0.961046, 0.0), (0.8, 0.0)]
+    _TRANSITION_STATES = [(-0.074944, 0.0)]
+
+    def __init__(self):
+        super().__init__(2, bounds=((-1.5, 0.8), (-2.0, 2.0)))
+
+    def _evaluate(self, points, order):
+        x, y = points[:, 0], points[:, 1]
+        energy = (x**2 - 1) ** 2 - 0.3 * x + y**2
+        if order == 0:
+            return (energy,)
+        gradient = np.stack([4 * x * (x**2 - 1) - 0.3, 2 * y], axis=1)
+        if order == 1:
+            return energy, gradient
+        hessian = np.zeros((points.shape[0], 2, 2))
+        hessian[:, 0, 0] = 12 * x**2 - 4
+        hessian[:, 1, 1] = 2.0
+        return energy, gradient, hessian
+
+
+class _SeparableKnown(_AnalyticSurface):
+    """``E(x, y) = g(x) + g(y)``: stationary points from the roots of ``g'`` (see Notes).
+
+    Subclasses implement ``_g(t, order)``. The minima of ``E`` are the pairs of
+    minima of ``g`` (including a KKT minimum of ``g`` at a bound where ``g``
+    falls towards it), its transition states the pairs (minimum, interior
+    maximum) in either order.
+    """
+
+    def one_dimensional_stationary_points(self):
+        """Minima and interior maxima of ``g`` on the box side, sorted.
+
+        The roots of ``g'`` are bracketed on a grid of 200,001 points and
+        refined by Brent's method; a bound is a minimum when ``g'`` points into
+        the box there.
+
+        Returns
+        -------
+        minima, maxima : ndarray
+        """
+        from scipy.optimize import brentq
+
+        low, high = self.bounds[0]
+        t = np.linspace(low, high, 200_001)
+        slope = self._g(t, 1)
+        change = np.nonzero(np.sign(slope[:-1]) * np.sign(slope[1:]) < 0)[0]
+        roots = np.array(
+            [brentq(lambda u: self._g(u, 1), t[i], t[i + 1], xtol=1e-15) for i in change]
+            + list(t[1:-1][slope[1:-1] == 0])  # roots that fall on the grid exactly
+        )
+        curvature = self._g(roots, 2)
+        minima = list(roots[curvature > 0])
+        if slope[0] > 0:
+            minima.append(low)
+        if slope[-1] < 0:
+            minima.append(high)
+        return np.sort(minima), np.sort(roots[curvature < 0])
+
+    def known_minima(self):
+        """Every minimum (KKT minima on a bound included), by increasing energy."""
+        minima, _ = self.one_dimensional_stationary_points()
+        points = np.array([(a, b) for a in minima for b in minima])
+        return points[np.argsort(self.energies(points), kind="stable")]
+
+    def known_transition_states(self):
+        """Every index-one saddle inside the box, by increasing energy."""
+        minima, maxima = self.one_dimensional_stationary_points()
+        low, high = self.bounds[0]
+        interior = minima[(minima > low) & (minima < high)]
+        points = np.array([p for a in interior for b in maxima for p in ((a, b), (b, a))]).reshape(
+            -1, 2
+        )
+        return points[np.argsort(self.energies(points), kind="stable")]
+
+    def _evaluate(self, points, order):
+        energy = self._g(points, 0).sum(axis=1)
+        if order == 0:
+            return (energy,)
+        gradient = self._g(points, 1)
+        if order == 1:
+            return energy, gradient
+        hessian = np.zeros((points.shape[0], 2, 2))
+        second = self._g(points, 2)
+        hessian[:, 0, 0], hessian[:, 1, 1] = second[:, 0], second[:, 1]
+        return energy, gradient, hessian
+
+
+class Rastrigin(_SeparableKnown):
+    r"""The two-dimensional Rastrigin function (Rastrigin, 1974; Mühlenbein et al., 1991).
+
+    .. math::
+
+        E(x, y) = g(x) + g(y), \qquad g(t) = 10 + t^2 - 10 \cos(2 \pi t)
+
+    on ``[-5.12, 5.12]^2``. ``g`` has 11 minima near the integers ``-5..5``
+    (exactly 0 at ``t = 0``) and 10 maxima near the half-integers, so ``E``
+    has 121 minima and 220 transition states (the global minimum ``E = 0`` at
+    the origin); ``g`` rises towards both bounds.
+    """
+
+    _temperature = 2.0
+
+    def __init__(self):
+        super().__init__(2, bounds=((-5.12, 5.12), (-5.12, 5.12)))
+
+    @staticmethod
+    def _g(t, order):
+        t = np.asarray(t, dtype=float)
+        if order == 0:
+            return 10 + t * t - 10 * np.cos(2 * np.pi * t)
+        if order == 1:
+            return 2 * t + 20 * np.pi * np.sin(2 * np.pi * t)
+        return 2 + 40 * np.pi**2 * np.cos(2 * np.pi * t)
+
+
+class Schwefel(_SeparableKnown):
+    r"""The two-dimensional Schwefel function (Schwefel, 1981).
+
+    .. math::
+
+        E(x, y) = g(x) + g(y), \qquad g(t) = 418.9829 - t \sin\sqrt{|t|}
+
+    on ``[-500, 500]^2``. ``g`` has 7 interior minima (the lowest at
+    ``t = 420.9687``, so the global minimum ``E ≈ 2.5e-5`` is at
+    ``(420.9687, 420.9687)``), a KKT minimum on the bound ``t = -500`` and 7
+    maxima, so ``E`` has 64 minima (15 of them on a bound) and 98 interior
+    transition states, 84 of which join two interior minima. ``t = 0`` is a
+    degenerate critical point of ``g`` (``g' ≈ -1.5 sqrt|t|`` on both
+    sides), not an extremum; ``g''`` diverges there and the Hessian is NaN
+    on the lines ``x = 0`` and ``y = 0`` exactly.
+    """
+
+    _temperature = 20.0
+
+    def __init__(self):
+        super().__init__(2, bounds=((-500.0, 500.0), (-500.0, 500.0)))
+
+    @staticmethod
+    def _g(t, order):
+        t = np.asarray(t, dtype=float)
+        root = np.sqrt(np.abs(t))
+        if order == 0:
+            return 418.9829 - t * np.sin(root)
+        if order == 1:
+            return -np.sin(root) - 0.5 * root * np.cos(root)
+        with np.errstate(divide="ignore", invalid="ignore"):
+            second = np.sign(t) * (-0.75 * np.cos(root) / root + 0.25 * np.sin(root))
+        return np.where(root > 0, second, np.nan)

@@ -4,7 +4,17 @@ import numpy as np
 import pytest
 from scipy.optimize import brentq, minimize
 
-from sklandscape.surfaces import DoubleWell1D, MullerBrown, SeparableEggCrate, TwoGaussians
+from sklandscape.surfaces import (
+    BoundedDoubleWell,
+    DoubleWell1D,
+    Himmelblau,
+    MullerBrown,
+    Rastrigin,
+    Schwefel,
+    SeparableEggCrate,
+    SixHumpCamel,
+    TwoGaussians,
+)
 
 SURFACES = [
     MullerBrown(),
@@ -13,6 +23,11 @@ SURFACES = [
     DoubleWell1D(tilt=0.4),
     SeparableEggCrate(),
     SeparableEggCrate(n_wells=4),
+    SixHumpCamel(),
+    Himmelblau(),
+    BoundedDoubleWell(),
+    Rastrigin(),
+    Schwefel(),
 ]
 
 
@@ -54,7 +69,16 @@ def test_vectorised_energies_match_pointwise_values(surface):
 
 
 @pytest.mark.parametrize(
-    "surface", [MullerBrown(), TwoGaussians(), SeparableEggCrate()], ids=lambda s: type(s).__name__
+    "surface",
+    [
+        MullerBrown(),
+        TwoGaussians(),
+        SeparableEggCrate(),
+        SixHumpCamel(),
+        Himmelblau(),
+        Rastrigin(),
+    ],
+    ids=lambda s: type(s).__name__,
 )
 def test_energy_rises_towards_every_side_of_the_default_box(surface):
     """No stationary point (KKT point) can sit on the boundary of the box."""
@@ -139,3 +163,101 @@ def test_constructor_validation():
         DoubleWell1D(barrier=0.0)
     with pytest.raises(ValueError, match="order"):
         SeparableEggCrate().one_dimensional(0.0, order=3)
+
+
+KNOWN = [MullerBrown(), SixHumpCamel(), Himmelblau(), BoundedDoubleWell(), Rastrigin(), Schwefel()]
+
+
+def _stationary_points_by_newton_grid(surface, n_grid):
+    """Every interior stationary point reached by Newton (scipy root) from a grid of starts."""
+    from scipy.optimize import root
+
+    low, high = surface.bounds[:, 0], surface.bounds[:, 1]
+    axes = [np.linspace(lo, hi, n_grid) for lo, hi in zip(low, high, strict=True)]
+    found = []
+    for start in np.array(np.meshgrid(*axes)).reshape(2, -1).T:
+        with np.errstate(over="ignore", invalid="ignore"):  # Newton may wander far off
+            result = root(surface.gradient, start, jac=surface.hessian, tol=1e-14)
+        x = result.x
+        inside = np.all(x > low + 1e-9) and np.all(x < high - 1e-9)
+        if result.success and inside and np.max(np.abs(surface.gradient(x))) < 1e-8:
+            if all(np.linalg.norm(x - y) > 1e-6 for y in found):
+                found.append(x)
+    return np.array(found)
+
+
+@pytest.mark.parametrize("surface", KNOWN, ids=lambda s: type(s).__name__)
+def test_known_points_are_stationary_with_the_right_index(surface):
+    low, high = surface.bounds[:, 0], surface.bounds[:, 1]
+    for point in surface.known_minima():
+        free = (point > low) & (point < high)
+        gradient = surface.gradient(point)
+        assert np.max(np.abs(gradient[free]), initial=0.0) < 1e-9
+        # on a bound the energy must rise into the box (a KKT minimum)
+        assert np.all(gradient[point <= low] > 0) and np.all(gradient[point >= high] < 0)
+        curvature = surface.hessian(point)[np.ix_(free, free)]
+        assert np.all(np.linalg.eigvalsh(curvature) > 0)
+    for point in surface.known_transition_states():
+        assert np.all((point > low) & (point < high))
+        assert np.max(np.abs(surface.gradient(point))) < 1e-9
+        eigenvalues = np.linalg.eigvalsh(surface.hessian(point))
+        assert eigenvalues[0] < 0 < eigenvalues[1]
+    energies = surface.energies(surface.known_minima())
+    assert np.all(np.diff(energies) >= 0)
+
+
+@pytest.mark.parametrize(
+    "surface, n_minima, n_ts",
+    [
+        (MullerBrown(), 3, 2),
+        (SixHumpCamel(), 6, 7),
+        (Himmelblau(), 4, 4),
+        (BoundedDoubleWell(), 1, 1),
+    ],
+    ids=lambda s: type(s).__name__ if not isinstance(s, int) else str(s),
+)
+def test_known_points_are_all_the_interior_stationary_points(surface, n_minima, n_ts):
+    """An independent Newton search from a 40 x 40 grid finds the same minima and saddles."""
+    found = _stationary_points_by_newton_grid(surface, 40)
+    index = np.array([np.sum(np.linalg.eigvalsh(surface.hessian(x)) < 0) for x in found])
+    low, high = surface.bounds[:, 0], surface.bounds[:, 1]
+    interior = [p for p in surface.known_minima() if np.all((p > low) & (p < high))]
+    for expected, points in (
+        (interior, found[index == 0]),
+        (surface.known_transition_states(), found[index == 1]),
+    ):
+        assert len(points) == len(expected)
+        for point in expected:
+            assert np.min(np.linalg.norm(points - point, axis=1)) < 1e-8
+    assert len(interior) == n_minima and len(surface.known_transition_states()) == n_ts
+
+
+@pytest.mark.parametrize(
+    "surface, n_minima, n_ts",
+    [(Rastrigin(), 121, 220), (Schwefel(), 64, 98)],
+    ids=["Rastrigin", "Schwefel"],
+)
+def test_separable_surfaces_have_the_documented_stationary_points(surface, n_minima, n_ts):
+    """1-D roots of g' checked by Newton from 4,000 starts; counts as documented."""
+    from scipy.optimize import newton
+
+    minima, maxima = surface.one_dimensional_stationary_points()
+    low, high = surface.bounds[0]
+    starts = np.linspace(low, high, 4000)
+    roots = []
+    for start in starts:
+        try:
+            t = newton(
+                lambda u: surface._g(u, 1), start, fprime=lambda u: surface._g(u, 2), tol=1e-13
+            )
+        except RuntimeError:
+            continue
+        if low < t < high and abs(t) > 1e-6 and all(abs(t - r) > 1e-6 for r in roots):
+            roots.append(t)
+    interior = np.concatenate([minima[(minima > low) & (minima < high)], maxima])
+    interior = interior[np.abs(interior) > 1e-6]  # Newton cannot land on a root at 0 exactly
+    assert len(roots) == len(interior)
+    np.testing.assert_allclose(np.sort(roots), np.sort(interior), atol=1e-7)
+    assert len(surface.known_minima()) == n_minima
+    assert len(surface.known_transition_states()) == n_ts
+    np.testing.assert_allclose(surface.energies(surface.known_minima()[0]), 0.0, atol=1e-4)

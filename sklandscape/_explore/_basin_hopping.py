@@ -1,4 +1,4 @@
-"""Basin-hopping: Metropolis Monte Carlo on the surface of local minima.
+r"""Basin-hopping: Metropolis Monte Carlo on the surface of local minima.
 
 Basin-hopping (Li & Scheraga, PNAS 84, 6611, 1987; Wales & Doye, J. Phys.
 Chem. A 101, 5111, 1997) replaces the energy ``E(x)`` by the transformed
@@ -14,6 +14,28 @@ per basin of attraction. A chain repeats
 Until a chain holds a minimum (its start may be NaN or not minimisable) its
 steps are taken from the start point, or drawn from ``objective.random_point``
 when the box is finite.
+
+**Adaptive step** (as GMIN and :func:`scipy.optimize.basinhopping` do). The
+``step_size`` given is the initial step ``s``. Every :data:`ADJUST_INTERVAL`
+hops the chain compares its Metropolis acceptance ratio ``a`` over those hops
+with :data:`TARGET_ACCEPTANCE` and rescales
+
+.. math::
+
+    s \leftarrow s \, \exp\bigl(\kappa (a - a^*)\bigr), \qquad \kappa = \mathtt{ADAPT\_GAIN},
+
+clipped to ``[s_0 / 100, 100 s_0]`` and to the widest side of a finite box.
+A ratio near 1 means most steps fall back into the current basin (or into
+one of the same energy), so the step grows; a ratio near 0 means steps land
+in high basins the criterion refuses, so it shrinks. The rule uses no random
+number: a chain stays a pure function of its own generator.
+
+**Jumps**. A chain that has found no minimum new to it for
+:data:`JUMP_PATIENCE` hops is circling in a region it knows: it jumps, taking
+the quench of ``objective.random_point`` as its new current minimum without
+the Metropolis test (a random restart, GMIN's "reseeding"), or, when the
+objective has no way to draw a point (an unbounded plain function), of a
+step :data:`JUMP_STEP_FACTOR` times the current one.
 
 Every verified minimum a chain visits is recorded, accepted or not (it is
 part of the landscape either way). Steps whose minimisation met NaN/inf are
@@ -32,8 +54,23 @@ from sklearn.utils.parallel import Parallel, delayed
 
 from ._database import MinimaDatabase, minimum_record
 from ._minimize import quench, single_threaded_blas
+from ._objective import Objective
 
 __all__ = ["ChainResult", "run_chain", "run_chains"]
+
+#: Metropolis acceptance ratio the adaptive step aims at (GMIN and scipy use 0.5).
+TARGET_ACCEPTANCE = 0.5
+#: Hops between two step adjustments.
+ADJUST_INTERVAL = 10
+#: ``kappa`` of the step update ``s <- s exp(kappa (a - a*))``: at most a factor
+#: ``exp(0.4) = 1.49`` per interval, so the step can grow fivefold in 40 hops.
+ADAPT_GAIN = 0.8
+#: The step stays within this factor of its initial value.
+STEP_RANGE = 100.0
+#: Hops without a minimum new to the chain before it jumps.
+JUMP_PATIENCE = 20
+#: A jump without ``random_point`` is one step this many times the current step.
+JUMP_STEP_FACTOR = 5.0
 
 
 @dataclass
@@ -56,6 +93,10 @@ class ChainResult:
         not a verified minimum.
     n_evaluations : int
         Energy+gradient evaluations of the accepted-or-not verified quenches.
+    step_size : float or None
+        The adapted step at the end of the chain.
+    n_jumps : int
+        Jumps taken after :data:`JUMP_PATIENCE` hops without a new minimum.
     """
 
     minima: list = field(default_factory=list)
@@ -66,6 +107,8 @@ class ChainResult:
     n_unconverged: int = 0
     n_not_minimum: int = 0
     n_evaluations: int = 0
+    step_size: float | None = None
+    n_jumps: int = 0
 
 
 def _metropolis_accepts(trial_energy, current_energy, temperature, rng):
@@ -98,7 +141,8 @@ def run_chain(objective, x_start, rng, n_hops, temperature, step_size):
     temperature : float
         Metropolis temperature (energy units), ``>= 0``.
     step_size : float
-        Passed to ``objective.perturb``.
+        Initial step passed to ``objective.perturb``, then adapted (see the
+        module notes).
 
     Returns
     -------
@@ -119,6 +163,7 @@ def _run_chain(objective, x_start, rng, n_hops, temperature, step_size):
     database = MinimaDatabase(objective)
 
     def record(x):
+        """Quench ``x``; return ``(minimum or None, whether it is new to the chain)``."""
         minimum, status = quench(objective, x)
         if status == "nonfinite":
             result.n_nonfinite_rejected += 1
@@ -128,28 +173,69 @@ def _run_chain(objective, x_start, rng, n_hops, temperature, step_size):
             result.n_not_minimum += 1
         else:
             result.n_evaluations += minimum.n_evaluations
-            database.add(minimum_record(objective, minimum))
-        return minimum
+            return minimum, database.add(minimum_record(objective, minimum))[1]
+        return None, False
 
-    current = record(np.asarray(x_start, dtype=float))
+    current, _ = record(np.asarray(x_start, dtype=float))
     current_x = np.asarray(x_start, dtype=float) if current is None else current.x
     current_energy = np.inf if current is None else current.energy
-    can_restart = objective.bounds is not None and np.all(np.isfinite(objective.bounds))
+    can_draw = _can_draw_points(objective)
+    step = _StepController(objective, step_size)
+    since_new = 0
     for _ in range(n_hops):
-        if current is None and can_restart:
-            # no minimum yet (the start was NaN or not a minimum): try a fresh point
-            trial = record(np.asarray(objective.random_point(rng), dtype=float))
+        jump = current is not None and since_new >= JUMP_PATIENCE
+        if (current is None or jump) and can_draw:
+            # no minimum yet, or circling: start afresh from a random point
+            trial, is_new = record(np.asarray(objective.random_point(rng), dtype=float))
         else:
-            trial = record(objective.perturb(current_x, rng, step_size))
+            size = step.size * (JUMP_STEP_FACTOR if jump else 1.0)
+            trial, is_new = record(objective.perturb(current_x, rng, size))
         result.n_hops += 1
-        if trial is None:
-            continue
-        if _metropolis_accepts(trial.energy, current_energy, temperature, rng):
+        result.n_jumps += jump
+        since_new = 0 if (is_new or jump) else since_new + 1
+        accepted = False
+        if trial is not None:
+            accepted = jump or _metropolis_accepts(trial.energy, current_energy, temperature, rng)
+        if accepted:
             current, current_x, current_energy = trial, trial.x, trial.energy
             result.n_accepted += 1
+        if not jump:
+            step.record(accepted)
     result.minima = database.records
     result.final_x = None if current is None else np.asarray(current_x, dtype=float)
+    result.step_size = step.size
     return result
+
+
+def _can_draw_points(objective):
+    """Whether ``objective.random_point`` can draw: finite bounds, or an override."""
+    if type(objective).random_point is not Objective.random_point:
+        return True
+    return objective.bounds is not None and bool(np.all(np.isfinite(objective.bounds)))
+
+
+class _StepController:
+    """The adaptive step: ``s <- s exp(kappa (a - a*))`` every ``ADJUST_INTERVAL`` hops."""
+
+    def __init__(self, objective, initial):
+        self.size = float(initial)
+        self._low = self.size / STEP_RANGE
+        self._high = self.size * STEP_RANGE
+        if objective.bounds is not None:
+            widths = objective.bounds[:, 1] - objective.bounds[:, 0]
+            if np.all(np.isfinite(widths)):
+                self._high = max(self.size, min(self._high, float(np.max(widths))))
+        self._hops = 0
+        self._accepted = 0
+
+    def record(self, accepted):
+        self._hops += 1
+        self._accepted += bool(accepted)
+        if self._hops == ADJUST_INTERVAL:
+            ratio = self._accepted / self._hops
+            factor = np.exp(ADAPT_GAIN * (ratio - TARGET_ACCEPTANCE))
+            self.size = float(np.clip(self.size * factor, self._low, self._high))
+            self._hops = self._accepted = 0
 
 
 def run_chains(objective, starts, rngs, n_hops, temperature, step_size, n_jobs=None):

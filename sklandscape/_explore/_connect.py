@@ -5,8 +5,8 @@
 1. The "missing connection" Dijkstra strategy of Carr, Trygubenko & Wales
    (J. Chem. Phys. 122, 234903 (2005)): minima form a graph whose edges are
    pairs already joined by a transition state (weight ~0) and candidate pairs
-   of nearby minima (weight ``d^2``, ``d = objective.distance`` between
-   canonical coordinates). For every minimum not yet joined to the global
+   of nearby minima (weight ``d^2``, ``d`` the aligned distance between
+   canonical minima, :mod:`._alignment`). For every minimum not yet joined to the global
    minimum through transition states, the shortest path from the global
    minimum runs mostly along known connections, and its edges still lacking a
    transition state are the attempts most likely to complete the network
@@ -29,6 +29,7 @@ from scipy.sparse import coo_matrix
 from scipy.sparse.csgraph import connected_components, dijkstra
 from scipy.spatial import cKDTree
 
+from ._alignment import aligned_distance_matrix, has_alignment
 from ._objective import Objective
 
 __all__ = ["select_pairs"]
@@ -64,7 +65,7 @@ def select_pairs(
     attempted : set of frozenset
         Pairs ``frozenset({i, j})`` already attempted; never returned again.
     objective : Objective
-        Supplies ``distance``; the Euclidean default enables a k-d tree.
+        Supplies ``distance`` and ``align`` (a k-d tree when neither is overridden).
     n_neighbours : int, default=5
         Nearest neighbours per minimum proposed in step 2 (0 disables it).
     max_pairs : int, optional
@@ -148,15 +149,12 @@ def _nearest_neighbours(x, objective, k):
     distances : ndarray of shape (n_min, k)
     """
     n_min = x.shape[0]
-    if type(objective).distance is Objective.distance:
+    if type(objective).distance is Objective.distance and not has_alignment(objective):
         distances, neighbours = cKDTree(x).query(x, k=k + 1)
         distances = np.atleast_2d(distances)
         neighbours = np.atleast_2d(neighbours)
     else:
-        matrix = np.zeros((n_min, n_min))
-        for i in range(n_min):
-            for j in range(i + 1, n_min):
-                matrix[i, j] = matrix[j, i] = objective.distance(x[i], x[j])
+        matrix = aligned_distance_matrix(objective, x)
         neighbours = np.argsort(matrix, axis=1, kind="stable")[:, : k + 1]
         distances = np.take_along_axis(matrix, neighbours, axis=1)
     # Drop each minimum itself (not necessarily in column 0 when minima coincide).

@@ -107,7 +107,8 @@ def explore(
         Metropolis temperature in energy units (``>= 0``); ``None`` takes
         ``objective.default_temperature()``.
     step_size : float, default=None
-        Basin-hopping step (``> 0``); ``None`` takes ``objective.default_step_size()``.
+        Initial basin-hopping step (``> 0``), adapted by each chain toward 50 %
+        acceptance; ``None`` takes ``objective.default_step_size()``.
     connect : bool, default=True
         Search transition states between the minima.
     n_jobs : int, default=None

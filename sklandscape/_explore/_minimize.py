@@ -380,7 +380,7 @@ def verify_stationary_point(objective, x, *, index, grad=None, hessian=None):
         hessian = objective.hessian(x)
     if not np.all(np.isfinite(hessian)):
         return None
-    eigenvalues, vectors = np.linalg.eigh(hessian[np.ix_(free, free)])
+    eigenvalues, vectors = _symmetric_eigh(hessian[np.ix_(free, free)])
     zero_tol = ZERO_EIGENVALUE_RTOL * max(1.0, float(np.max(np.abs(eigenvalues), initial=0.0)))
     n_negative = int(np.sum(eigenvalues < -zero_tol))
     n_zero = int(np.sum(np.abs(eigenvalues) <= zero_tol))
@@ -416,6 +416,22 @@ def box_widths(objective):
     """``high - low`` of every coordinate (infinite without bounds)."""
     low, high = objective._finite_bounds()
     return high - low
+
+
+def _symmetric_eigh(matrix):
+    """``numpy.linalg.eigh`` (ascending eigenvalues), read off when ``matrix`` is diagonal.
+
+    A diagonal Hessian (K-means: ``2 W_k / W`` per coordinate) has its
+    diagonal as eigenvalues and the unit vectors as eigenvectors; reading them
+    off costs ``O(n^2)`` for the test instead of the ``O(n^3)`` of a dense
+    eigensolver, which took three quarters of a K-means basin-hopping step on
+    the 640 parameters of digits with K = 10.
+    """
+    diagonal = np.diag(matrix)
+    if np.count_nonzero(matrix) == np.count_nonzero(diagonal):
+        order = np.argsort(diagonal, kind="stable")
+        return diagonal[order].astype(float), np.eye(diagonal.size)[:, order]
+    return np.linalg.eigh(matrix)
 
 
 #: Outcomes of :func:`quench`, in the order they are checked.

@@ -134,6 +134,29 @@ class Objective:
         """Distance between two canonical vectors (Euclidean by default)."""
         return float(np.linalg.norm(np.asarray(x) - np.asarray(y)))
 
+    def align(self, x, reference):
+        """``x`` moved to its symmetry copy closest to ``reference``.
+
+        The copy ``x'`` describes the same solution as ``x`` (same energy,
+        same canonical form) and minimises, exactly or approximately,
+        ``distance(x', reference)``; it is never farther from ``reference``
+        than ``x`` itself. The engine aligns the endpoints of every
+        double-ended search and measures the distances of pair selection
+        after alignment (as OPTIM's ``minpermdist`` does for clusters of
+        atoms), so that searches start from the closest pair of copies.
+        Identity tests still use :meth:`canonical`. Default: ``x`` itself
+        (no symmetry).
+
+        Parameters
+        ----------
+        x, reference : ndarray of shape (n_params,)
+
+        Returns
+        -------
+        ndarray of shape (n_params,)
+        """
+        return np.asarray(x, dtype=float)
+
     @property
     def length_scale(self):
         """Typical scale of one parameter, for tolerances and default steps.

@@ -617,8 +617,9 @@ def _distinct_minima(objective, plus, minus):
 def find_connections(objective, x_a, x_b, rng, *, n_images=10, max_band_iterations=500):
     """Transition states on the path between two minima, each with the minima it joins.
 
-    1. A doubly-nudged elastic band of ``n_images`` images, interpolated
-       linearly from ``x_a`` to ``x_b`` (with a tiny random jitter from
+    1. ``x_b`` is moved to its symmetry copy closest to ``x_a``
+       (``objective.align``). A doubly-nudged elastic band of ``n_images``
+       images, interpolated linearly from ``x_a`` to that copy (with a tiny random jitter from
        ``rng`` to break symmetry), is relaxed (:func:`._neb.relax_band`).
     2. Smooth objectives: every local maximum of the band is refined by
        :func:`hybrid_eigenvector_following` and kept if it passes
@@ -674,7 +675,8 @@ def find_connections(objective, x_a, x_b, rng, *, n_images=10, max_band_iteratio
     """
     rng = np.random.default_rng(rng)
     x_a = np.asarray(x_a, dtype=float)
-    x_b = np.asarray(x_b, dtype=float)
+    # The band joins x_a to the symmetry copy of x_b closest to it.
+    x_b = np.asarray(objective.align(np.asarray(x_b, dtype=float), x_a), dtype=float)
     if not np.any(x_b != x_a):
         return []
     images = interpolate_band(objective, x_a, x_b, n_images, rng)

@@ -24,7 +24,8 @@ A local minimum is a fixed point of Lloyd's algorithm with no empty cluster
 (``c_k = m_k``: zero gradient, positive-definite Hessian), so the local
 minimiser is Lloyd's algorithm run until no assignment changes. Minima that
 differ only by a relabelling of the clusters are one minimum: the canonical
-form sorts the centres lexicographically.
+form sorts the centres lexicographically, and :meth:`KMeansObjective.align`
+relabels the centres of one minimum to match another's by linear assignment.
 
 The cost is not twice differentiable at the kinks, so the Hessian index of a
 saddle is undefined there. **Transition states** of this landscape are
@@ -36,6 +37,7 @@ maximum sits exactly on an assignment boundary (or at an end).
 """
 
 import numpy as np
+from scipy.optimize import linear_sum_assignment
 
 from .._explore._minimize import MinimizeResult
 from .._explore._objective import Objective
@@ -225,6 +227,24 @@ class KMeansObjective(Objective):
         are the symmetry :meth:`canonical` quotients out.
         """
         return permutation_order(self.centres(x), self.position_tolerance())
+
+    def align(self, x, reference):
+        """Centres of ``x`` relabelled to lie closest to those of ``reference``.
+
+        The permutation ``pi`` minimising ``sum_k |c_pi(k) - r_k|^2``, the
+        squared Euclidean distance of the flat vectors, is a linear
+        assignment problem on the cost matrix ``D_ik = |c_i - r_k|^2``,
+        solved exactly by :func:`scipy.optimize.linear_sum_assignment`
+        (Crouse, IEEE Trans. Aerosp. Electron. Syst. 52, 1679, 2016). A
+        relabelling leaves the cost unchanged.
+        """
+        centres = self.centres(x)
+        target = self.centres(reference)
+        cost = np.sum((centres[:, None, :] - target[None, :, :]) ** 2, axis=2)
+        rows, cols = linear_sum_assignment(cost)
+        aligned = np.empty_like(centres)
+        aligned[cols] = centres[rows]
+        return aligned.ravel()
 
     @property
     def length_scale(self):

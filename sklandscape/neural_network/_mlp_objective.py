@@ -10,6 +10,7 @@ networks differing only by a permutation or sign flip of hidden units.
 """
 
 import numpy as np
+from scipy.optimize import linear_sum_assignment
 from scipy.special import expit, log_expit
 
 from .._explore._objective import Objective
@@ -378,6 +379,60 @@ class MLPObjective(Objective):
                 order *= 2 ** int(np.sum(np.max(np.abs(units), axis=1) <= atol))
         return order
 
+    def align(self, x, reference):
+        """The symmetry copy of ``x`` closest to ``reference``, layer by layer.
+
+        From the input layer on, each hidden layer's units are matched to the
+        reference's: with ``v_j = (W[:, j], b_j)`` the incoming weights and
+        bias of unit ``j`` of ``x`` (its inputs already aligned) and ``r_k``
+        those of unit ``k`` of the reference, the cost of giving unit ``j``
+        the place of ``k`` is ``min(|v_j - r_k|^2, |v_j + r_k|^2)`` (as is, or
+        sign-flipped), plus the same terms for the outgoing weights when the
+        next layer is the output (whose columns are fixed). The assignment
+        minimising the total cost (:func:`scipy.optimize.linear_sum_assignment`)
+        permutes the units, flipping those matched at lower cost with a sign
+        change (for logistic units with the bias shift ``b_next += w_out`` of
+        the class notes). For a softmax output the zero mode is aligned last:
+        the output intercepts shift by ``mean(b_ref - b)``.
+
+        The result has the energy of ``x``; it is exactly the reference when
+        ``x`` is a permuted, sign-flipped copy of it with distinct units. The
+        layer-wise matching is a heuristic (the exact problem couples
+        layers), so ``x`` itself is returned when it is already closer.
+        """
+        original = np.asarray(x, dtype=float)
+        coefs, intercepts = self.unpack(np.array(original, dtype=float, copy=True))
+        target_coefs, target_intercepts = self.unpack(reference)
+        n_layers = len(coefs)
+        for layer in range(n_layers - 1):
+            incoming = np.vstack([coefs[layer], intercepts[layer][None, :]]).T
+            target = np.vstack([target_coefs[layer], target_intercepts[layer][None, :]]).T
+            if layer + 1 == n_layers - 1:
+                incoming = np.hstack([incoming, coefs[layer + 1]])
+                target = np.hstack([target, target_coefs[layer + 1]])
+            same = _squared_distances(incoming, target)
+            flipped = _squared_distances(-incoming, target)
+            rows, cols = linear_sum_assignment(np.minimum(same, flipped))
+            flip = np.zeros(incoming.shape[0], dtype=bool)
+            flip[rows] = flipped[rows, cols] < same[rows, cols]
+            coef, intercept, outgoing = coefs[layer], intercepts[layer], coefs[layer + 1]
+            coef[:, flip] *= -1.0
+            intercept[flip] *= -1.0
+            if self.activation == "logistic":
+                intercepts[layer + 1] += outgoing[flip].sum(axis=0)
+            outgoing[flip] *= -1.0
+            order = np.empty_like(rows)
+            order[cols] = rows  # unit placed at position k
+            coefs[layer] = coef[:, order]
+            intercepts[layer] = intercept[order]
+            coefs[layer + 1] = outgoing[order]
+        if self.output == "softmax":
+            intercepts[-1] = intercepts[-1] + np.mean(target_intercepts[-1] - intercepts[-1])
+        aligned = self.pack(coefs, intercepts)
+        if self.distance(aligned, reference) > self.distance(original, reference):
+            return original.copy()
+        return aligned
+
     # ------------------------------------------------------- exploration
     def local_minimize(self, x):
         """Minimise from ``x``: L-BFGS, then Newton steps with the exact Hessian.
@@ -559,6 +614,11 @@ class MLPObjective(Objective):
                 r_delta *= first[layer][:, None, :]
                 r_delta += back[:, None, :] * r_pre[layer - 1]
         return products
+
+
+def _squared_distances(A, B):
+    """``|a_i - b_k|^2`` for every row ``a_i`` of ``A`` and ``b_k`` of ``B``."""
+    return np.sum((A[:, None, :] - B[None, :, :]) ** 2, axis=2)
 
 
 def _samples_times_directions(A, V):

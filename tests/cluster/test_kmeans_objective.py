@@ -219,3 +219,33 @@ def test_symmetry_order_counts_relabellings_of_coincident_centres(iris):
     three = np.repeat(centres[:1], 4, axis=0)
     three[3] += 1.0
     assert objective.symmetry_order(three.ravel()) == 6  # three coincident centres: 3!
+
+
+def test_align_recovers_relabelled_centres_exactly(iris):
+    objective = KMeansObjective(iris, 5)
+    rng = np.random.default_rng(3)
+    x = objective.random_point(rng)
+    for _ in range(5):
+        copy = objective.centres(x)[rng.permutation(5)].ravel()
+        aligned = objective.align(copy, x)
+        assert objective.distance(aligned, x) == 0.0
+        assert objective.value(aligned) == objective.value(copy)
+
+
+def test_align_is_the_optimal_relabelling(iris):
+    """Brute force over all 5! relabellings: align attains the minimum distance."""
+    from itertools import permutations
+
+    objective = KMeansObjective(iris, 5)
+    rng = np.random.default_rng(4)
+    for _ in range(4):
+        x, reference = objective.random_point(rng), objective.random_point(rng)
+        centres = objective.centres(x)
+        best = min(
+            objective.distance(centres[list(p)].ravel(), reference) for p in permutations(range(5))
+        )
+        aligned = objective.align(x, reference)
+        assert objective.distance(aligned, reference) == pytest.approx(best, rel=1e-12)
+        assert objective.distance(aligned, reference) <= objective.distance(x, reference)
+        np.testing.assert_array_equal(objective.canonical(aligned), objective.canonical(x))
+        assert objective.value(aligned) == pytest.approx(objective.value(x), rel=1e-14)

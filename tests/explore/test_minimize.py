@@ -222,3 +222,20 @@ def test_no_step_is_longer_than_max_step():
     assert len(visited) >= np.linalg.norm([4.0, -3.0, 2.0]) / 0.25
     # the default cap is the objective's max_quench_step()
     assert objective.max_quench_step() == pytest.approx(0.25 * objective.default_step_size())
+
+
+def test_diagonal_hessians_are_diagonalised_without_a_dense_eigensolver():
+    from sklandscape._explore._minimize import _symmetric_eigh
+
+    rng = np.random.default_rng(0)
+    diagonal = rng.normal(size=40)
+    diagonal[[3, 7]] = 0.5  # a repeated eigenvalue
+    values, vectors = _symmetric_eigh(np.diag(diagonal))
+    np.testing.assert_array_equal(values, np.linalg.eigvalsh(np.diag(diagonal)))
+    np.testing.assert_allclose(vectors.T @ np.diag(diagonal) @ vectors, np.diag(values))
+    np.testing.assert_array_equal(vectors.T @ vectors, np.eye(40))
+    dense = rng.normal(size=(6, 6))
+    dense += dense.T
+    values, vectors = _symmetric_eigh(dense)
+    np.testing.assert_allclose(values, np.linalg.eigvalsh(dense), atol=1e-12)
+    np.testing.assert_allclose(dense @ vectors, vectors * values, atol=1e-12)

@@ -215,6 +215,45 @@ def test_equivalent_networks_share_energy_and_canonical_form(iris, activation, b
     np.testing.assert_allclose(objective.canonical(canonical), canonical, atol=1e-12)
 
 
+@pytest.mark.parametrize("activation", ["tanh", "logistic"])
+@pytest.mark.parametrize("binary", [False, True])
+def test_align_recovers_a_permuted_and_sign_flipped_network_exactly(iris, activation, binary):
+    X, y = iris
+    objective = _objective(X, y, (5, 3), activation, binary=binary)
+    rng = np.random.default_rng(21)
+    x = _random_x(objective, 22)
+    for _ in range(5):
+        copy = _permute_and_flip(objective, x, rng)
+        assert np.linalg.norm(copy - x) > 0.1
+        aligned = objective.align(copy, x)
+        assert objective.distance(aligned, x) < 1e-12
+        # the same function: identical logits (up to the softmax zero mode) and energy
+        shift = objective.forward(aligned)[-1] - objective.forward(copy)[-1]
+        if objective.output == "softmax":
+            shift -= shift.mean(axis=1, keepdims=True)
+        assert np.max(np.abs(shift)) < 1e-12
+        assert objective.value(aligned) == pytest.approx(objective.value(copy), rel=1e-12)
+
+
+@pytest.mark.parametrize("activation", ["tanh", "logistic"])
+def test_align_is_a_symmetry_never_farther_than_the_identity(iris, activation):
+    X, y = iris
+    objective = _objective(X, y, (4, 3), activation)
+    for seed in range(6):
+        x, reference = _random_x(objective, 30 + seed), _random_x(objective, 40 + seed)
+        aligned = objective.align(x, reference)
+        assert objective.value(aligned) == pytest.approx(objective.value(x), rel=1e-12)
+        np.testing.assert_allclose(
+            objective.canonical(aligned), objective.canonical(x), atol=1e-10
+        )
+        distance = objective.distance(aligned, reference)
+        assert distance <= objective.distance(x, reference) + 1e-12
+        if distance < objective.distance(x, reference):
+            # the matching does not depend on which symmetry copy of x is given
+            copy = objective.canonical(x)
+            np.testing.assert_allclose(objective.align(copy, reference), aligned, atol=1e-10)
+
+
 def test_canonical_keeps_different_networks_apart(iris):
     X, y = iris
     objective = _objective(X, y, (4,))
