@@ -2,7 +2,8 @@
 
 :class:`LandscapeMixin` gives every sklandscape estimator the exploration
 parameters (``n_hops, n_chains, temperature, step_size, connect, n_jobs,
-random_state, verbose, warm_start``), the fit-time exploration that fills
+random_state, verbose, warm_start``), the exploration budget (``max_minima,
+energy_window, max_searches, max_time``), the fit-time exploration that fills
 ``landscape_``, and :meth:`LandscapeMixin.at_minimum`.
 
 An estimator using it implements two hooks:
@@ -24,13 +25,19 @@ from numbers import Integral, Real
 import joblib
 import numpy as np
 from sklearn.utils._param_validation import Interval, StrOptions
-from sklearn.utils.validation import check_is_fitted
+from sklearn.utils.validation import _num_samples, check_is_fitted
 
 from ._explore import explore
 
 __all__ = ["LandscapeMixin"]
 
 logger = logging.getLogger(__name__)
+
+#: ``"auto"`` kept minima: ``clip(round(SCALE * (n_params * n_samples) ** -EXPONENT), 8, 60)``.
+_AUTO_MINIMA_SCALE = 1200
+_AUTO_COST_EXPONENT = 0.45
+#: ``"auto"`` searches per kept minimum.
+_AUTO_SEARCHES_PER_MINIMUM = 3
 
 
 class LandscapeMixin:
@@ -62,6 +69,20 @@ class LandscapeMixin:
     warm_start : bool
         When ``True`` and the estimator was already fitted on the same data,
         ``fit`` continues exploring and adds to ``landscape_``.
+    max_minima : int, "auto" or None
+        The lowest minima kept and connected (the *focus*); minima found
+        above it are counted in ``landscape_.metadata["n_minima_discarded"]``
+        but neither stored nor connected. ``"auto"``: scaled with the size
+        of the problem (see :meth:`_default_budget`); ``None``: every minimum.
+    energy_window : float or None
+        Keep only minima within this energy (loss units) of the global
+        minimum; ``None``: no window.
+    max_searches : int, "auto" or None
+        Transition-state searches allowed per fit (deterministic, machine
+        independent). ``"auto"``: three per kept minimum; ``None``: no cap.
+    max_time : float or None
+        Wall-clock limit of the exploration in seconds. Machine-dependent:
+        a fit it cuts short is not reproducible. ``None``: no limit.
     """
 
     _landscape_parameter_constraints: dict = {
@@ -74,7 +95,45 @@ class LandscapeMixin:
         "random_state": ["random_state"],
         "verbose": ["verbose"],
         "warm_start": ["boolean"],
+        "max_minima": [Interval(Integral, 1, None, closed="left"), StrOptions({"auto"}), None],
+        "energy_window": [Interval(Real, 0, None, closed="left"), None],
+        "max_searches": [Interval(Integral, 0, None, closed="left"), StrOptions({"auto"}), None],
+        "max_time": [Interval(Real, 0, None, closed="neither"), None],
     }
+
+    def _default_budget(self, objective, n_samples):
+        r"""``(max_minima, max_searches)`` of ``"auto"``, from the size of the problem.
+
+        A transition-state search costs a few hundred energy and gradient
+        evaluations of ``O(c)`` work each, ``c = n_params * n_samples``, and
+        larger problems need fewer iterations relative to their size, so the
+        kept minima shrink as a power of ``c`` and every fit does a comparable
+        amount of work:
+
+        .. math::
+
+            m = \operatorname{clip}\left(\operatorname{round}(1200\, c^{-0.45}),
+                8, 60\right), \qquad s = 3 m,
+
+        three searches per kept minimum: enough to join each kept minimum to
+        the global minimum when about half the searches succeed, with some to
+        spare. The exponent and scale were fitted to the fit times of
+        ``benchmarks/bench_budget.py`` (wine K-means ``c ~ 10^4``: m = 20;
+        digits K-means ``c ~ 10^6``: m = 8).
+        """
+        cost = max(float(objective.n_params) * max(int(n_samples), 1), 1.0)
+        max_minima = int(np.clip(round(_AUTO_MINIMA_SCALE * cost**-_AUTO_COST_EXPONENT), 8, 60))
+        return max_minima, _AUTO_SEARCHES_PER_MINIMUM * max_minima
+
+    def _budget(self, objective, n_samples):
+        """The budget arguments of :func:`~sklandscape._explore.explore` for this fit."""
+        auto_minima, auto_searches = self._default_budget(objective, n_samples)
+        return {
+            "max_minima": auto_minima if self.max_minima == "auto" else self.max_minima,
+            "energy_window": self.energy_window,
+            "max_searches": auto_searches if self.max_searches == "auto" else self.max_searches,
+            "max_time": self.max_time,
+        }
 
     # ----------------------------------------------------------- hooks
     def _make_objective(self, X, y, sample_weight):  # pragma: no cover - abstract
@@ -128,7 +187,7 @@ class LandscapeMixin:
             random_state=self.random_state,
             verbose=self.verbose,
             landscape=previous,
-            **explore_kwargs,
+            **{**self._budget(objective, _num_samples(X)), **explore_kwargs},
         )
         if landscape.n_minima == 0:
             raise RuntimeError(
