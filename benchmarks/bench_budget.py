@@ -240,8 +240,9 @@ def main():
             seconds = np.array([r["seconds"] for r in results])
             fraction = np.array([r["fraction_connected"] for r in results])
             per_minimum = np.array([r["seconds"] / max(r["connected"], 1) for r in results])
+            median = np.median(seconds)
             print(
-                f"  {name:<10} {np.median(seconds):10.2f}  {seconds.max() / np.median(seconds):10.2f}"
+                f"  {name:<10} {median:10.2f}  {seconds.max() / median:10.2f}"
                 f"  {np.median(per_minimum):23.3f}  {100 * fraction.min():5.1f}%, "
                 f"{100 * fraction.mean():5.1f}%  ({len(results)} fits)",
                 flush=True,
