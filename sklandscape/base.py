@@ -28,6 +28,7 @@ from sklearn.utils._param_validation import Interval, StrOptions
 from sklearn.utils.validation import _num_samples, check_is_fitted
 
 from ._explore import explore
+from ._explore._explorer import DEFAULT_MAX_CONNECT_ROUNDS
 
 __all__ = ["LandscapeMixin"]
 
@@ -36,8 +37,8 @@ logger = logging.getLogger(__name__)
 #: ``"auto"`` kept minima: ``clip(round(SCALE * (n_params * n_samples) ** -EXPONENT), 8, 60)``.
 _AUTO_MINIMA_SCALE = 1200
 _AUTO_COST_EXPONENT = 0.45
-#: ``"auto"`` searches per kept minimum.
-_AUTO_SEARCHES_PER_MINIMUM = 3
+#: ``"auto"`` cap on the searches per kept minimum.
+_AUTO_SEARCHES_PER_MINIMUM = 8
 
 
 class LandscapeMixin:
@@ -79,7 +80,9 @@ class LandscapeMixin:
         minimum; ``None``: no window.
     max_searches : int, "auto" or None
         Transition-state searches allowed per fit (deterministic, machine
-        independent). ``"auto"``: three per kept minimum; ``None``: no cap.
+        independent). ``"auto"``: at most eight per kept minimum, ending once
+        every kept minimum is joined to the global minimum and has had one
+        near-neighbour search; ``None``: no cap.
     max_time : float or None
         Wall-clock limit of the exploration in seconds. Machine-dependent:
         a fit it cuts short is not reproducible. ``None``: no limit.
@@ -113,27 +116,39 @@ class LandscapeMixin:
         .. math::
 
             m = \operatorname{clip}\left(\operatorname{round}(1200\, c^{-0.45}),
-                8, 60\right), \qquad s = 3 m,
+                8, 60\right), \qquad s = 8 m.
 
-        three searches per kept minimum: enough to join each kept minimum to
-        the global minimum when about half the searches succeed, with some to
-        spare. The exponent and scale were fitted to the fit times of
-        ``benchmarks/bench_budget.py`` (wine K-means ``c ~ 10^4``: m = 20;
-        digits K-means ``c ~ 10^6``: m = 8).
+        ``s`` is a cap, seldom reached: with the ``"auto"`` budget the
+        connection stage ends once every kept minimum is joined to the global
+        minimum and each has had one near-neighbour search
+        (``n_neighbours=1``). Single searches succeed in joining their two
+        minima perhaps one time in three to one in two, so joining ``m``
+        minima takes a few times ``m`` searches. The scale and exponent were
+        fitted to the fit times of ``benchmarks/bench_budget.py`` (wine
+        K-means ``c ~ 10^4``: m = 20; digits K-means ``c ~ 10^6``: m = 8).
         """
         cost = max(float(objective.n_params) * max(int(n_samples), 1), 1.0)
         max_minima = int(np.clip(round(_AUTO_MINIMA_SCALE * cost**-_AUTO_COST_EXPONENT), 8, 60))
         return max_minima, _AUTO_SEARCHES_PER_MINIMUM * max_minima
 
     def _budget(self, objective, n_samples):
-        """The budget arguments of :func:`~sklandscape._explore.explore` for this fit."""
+        """The budget arguments of :func:`~sklandscape._explore.explore` for this fit.
+
+        With a cap on searches, the cap (not the number of rounds) bounds the
+        connection stage: ``max_connect_rounds`` is raised to it.
+        """
         auto_minima, auto_searches = self._default_budget(objective, n_samples)
-        return {
+        budget = {
             "max_minima": auto_minima if self.max_minima == "auto" else self.max_minima,
             "energy_window": self.energy_window,
             "max_searches": auto_searches if self.max_searches == "auto" else self.max_searches,
             "max_time": self.max_time,
         }
+        if budget["max_searches"] is not None:
+            budget["max_connect_rounds"] = max(DEFAULT_MAX_CONNECT_ROUNDS, budget["max_searches"])
+        if self.max_searches == "auto":
+            budget["n_neighbours"] = 1
+        return budget
 
     # ----------------------------------------------------------- hooks
     def _make_objective(self, X, y, sample_weight):  # pragma: no cover - abstract

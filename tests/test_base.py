@@ -85,9 +85,9 @@ def test_auto_budget_scales_with_the_problem():
             self.n_params = n_params
 
     mixin = LandscapeMixin()
-    assert mixin._default_budget(Sized(39), 178) == (22, 66)
-    assert mixin._default_budget(Sized(640), 1797) == (8, 24)
-    assert mixin._default_budget(Sized(2), 10) == (60, 180)  # tiny problems: the cap
+    assert mixin._default_budget(Sized(39), 178) == (22, 176)
+    assert mixin._default_budget(Sized(640), 1797) == (8, 64)
+    assert mixin._default_budget(Sized(2), 10) == (60, 480)  # tiny problems: the cap
     # monotone: a larger problem never gets a larger budget
     sizes = [(n, m) for n in (2, 10, 50, 200, 1000) for m in (20, 200, 2000)]
     budgets = {n * m: mixin._default_budget(Sized(n), m)[0] for n, m in sizes}

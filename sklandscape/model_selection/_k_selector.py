@@ -318,6 +318,9 @@ class LandscapeKSelector(ClusterMixin, BaseEstimator):
         ).fit(X, sample_weight=sample_weight)
         landscape = kmeans.landscape_
         if self.connect and landscape.n_minima > 1 and self.max_connect_rounds > 0:
+            # the selector's own caps on rounds and pairs per round apply as well
+            budget = kmeans._budget(kmeans._objective, X.shape[0])
+            budget.pop("max_connect_rounds", None)
             landscape = explore(
                 kmeans._objective,
                 n_hops=0,
@@ -326,7 +329,7 @@ class LandscapeKSelector(ClusterMixin, BaseEstimator):
                 landscape=landscape,
                 max_connect_rounds=self.max_connect_rounds,
                 max_pairs_per_round=self.max_pairs_per_round,
-                **kmeans._budget(kmeans._objective, X.shape[0]),
+                **budget,
                 n_jobs=1,
                 random_state=seed,
                 verbose=self.verbose,
