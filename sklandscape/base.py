@@ -80,9 +80,8 @@ class LandscapeMixin:
         minimum; ``None``: no window.
     max_searches : int, "auto" or None
         Transition-state searches allowed per fit (deterministic, machine
-        independent). ``"auto"``: at most eight per kept minimum, ending once
-        every kept minimum is joined to the global minimum and has had one
-        near-neighbour search; ``None``: no cap.
+        independent). ``"auto"``: at most eight per kept minimum; ``None``: no
+        cap.
     max_time : float or None
         Wall-clock limit of the exploration in seconds. Machine-dependent:
         a fit it cuts short is not reproducible. ``None``: no limit.
@@ -118,10 +117,10 @@ class LandscapeMixin:
             m = \operatorname{clip}\left(\operatorname{round}(1200\, c^{-0.45}),
                 8, 60\right), \qquad s = 8 m.
 
-        ``s`` is a cap, seldom reached: with the ``"auto"`` budget the
-        connection stage ends once every kept minimum is joined to the global
-        minimum and each has had one near-neighbour search
-        (``n_neighbours=1``). Single searches succeed in joining their two
+        ``s`` is a cap, seldom reached when the landscape is larger than the
+        focus: the connection stage then ends once every kept minimum is
+        joined to the global minimum and has had one near-neighbour search. Single
+        searches succeed in joining their two
         minima perhaps one time in three to one in two, so joining ``m``
         minima takes a few times ``m`` searches. The scale and exponent were
         fitted to the fit times of ``benchmarks/bench_budget.py`` (wine
@@ -146,8 +145,6 @@ class LandscapeMixin:
         }
         if budget["max_searches"] is not None:
             budget["max_connect_rounds"] = max(DEFAULT_MAX_CONNECT_ROUNDS, budget["max_searches"])
-        if self.max_searches == "auto":
-            budget["n_neighbours"] = 1
         return budget
 
     # ----------------------------------------------------------- hooks

@@ -578,7 +578,13 @@ def _connect_minima(
 
 
 def _select_focused_pairs(objective, minima, states, attempted, focus, n_neighbours, cap):
-    """The next pairs among the kept minima (database indices): missing connections first."""
+    """The next pairs among the kept minima (database indices): missing connections first.
+
+    Near-neighbour pairs come only when no missing connection is left; when
+    minima were discarded (the landscape is larger than the focus) each kept
+    minimum is offered its nearest neighbour only, so that the budget goes to
+    joining the focus rather than to more transition states inside it.
+    """
     from ._connect import select_pairs
 
     kept = focus_indices(minima.energies(), *focus)
@@ -591,6 +597,8 @@ def _select_focused_pairs(objective, minima, states, attempted, focus, n_neighbo
     arguments = (minima.positions(objective.n_params)[kept], minima.energies()[kept], ts_pairs)
     pairs = select_pairs(*arguments, tried, objective, n_neighbours=0, max_pairs=cap)
     if not pairs:
+        if kept.size < len(minima):  # a landscape larger than the focus: no more than one
+            n_neighbours = min(n_neighbours, 1)
         pairs = select_pairs(
             *arguments, tried, objective, n_neighbours=n_neighbours, max_pairs=cap
         )

@@ -92,10 +92,8 @@ class LandscapeKMeans(
         Keep only minima within this loss of the global minimum.
     max_searches : int, "auto" or None, default="auto"
         Transition-state searches allowed per fit (a machine-independent
-        budget; ``"auto"``: at most eight per kept minimum, ending once every
-        kept minimum is joined to the global minimum and has had one
-        near-neighbour search; ``None``: no cap). The kept minima are joined
-        to the global minimum first.
+        budget; ``"auto"``: at most eight per kept minimum; ``None``: no
+        cap). The kept minima are joined to the global minimum first.
     max_time : float or None, default=None
         Wall-clock limit of the exploration in seconds; machine-dependent, so
         a fit it cuts short is not reproducible.
