@@ -73,7 +73,8 @@ class LandscapeMixin:
     max_minima : int, "auto" or None
         The lowest minima kept and connected (the *focus*); minima found
         above it are counted in ``landscape_.metadata["n_minima_discarded"]``
-        but neither stored nor connected. ``"auto"``: scaled with the size
+        and not stored, except the stepping stones that join the focus to the
+        global minimum (at most as many again). ``"auto"``: scaled with the size
         of the problem (see :meth:`_default_budget`); ``None``: every minimum.
     energy_window : float or None
         Keep only minima within this energy (loss units) of the global

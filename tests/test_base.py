@@ -72,7 +72,9 @@ def test_fit_respects_the_search_budget_and_logs_every_round(blobs, caplog):
         estimator.set_params(verbose=1).fit(blobs)
     meta = estimator.landscape_.metadata
     assert meta["n_searches"] <= 9 and meta["n_connection_attempts"] == meta["n_searches"]
-    assert estimator.landscape_.n_minima <= 6
+    # six focused minima, and at most six intermediate ones joined to the global minimum
+    assert meta["n_minima_focus"] == 6
+    assert estimator.landscape_.n_minima == 6 + meta["n_minima_intermediate"] <= 12
     rounds = [r for r in caplog.records if r.getMessage().startswith("connect round")]
     assert len(rounds) == meta["n_connect_rounds"] >= 1
 
@@ -100,6 +102,7 @@ def test_selector_passes_the_budget_to_every_k(blobs):
         range(2, 4), n_hops=8, n_chains=2, max_minima=3, max_searches=4, random_state=0
     ).fit(blobs)
     for landscape in selector.landscapes_.values():
-        assert landscape.n_minima <= 3
+        assert landscape.metadata["n_minima_focus"] <= 3
+        assert landscape.n_minima <= 6
         assert landscape.metadata["n_searches"] <= 4
         assert landscape.metadata["max_minima"] == 3

@@ -144,8 +144,10 @@ def explore(
     max_minima : int, default=None
         Keep (and connect) only the ``max_minima`` lowest minima; ``None``
         keeps every minimum found. Minima found above the focus (by
-        basin-hopping or by pushoffs) are counted in ``metadata`` but are
-        neither connection targets nor part of the returned landscape.
+        basin-hopping or by pushoffs) are counted in ``metadata`` and are
+        never connection targets; the next ``max_minima`` of them are
+        stepping stones the paths to the global minimum may cross, returned
+        when joined to it.
     energy_window : float, default=None
         Keep only minima with energy at most ``E_0 + energy_window``, ``E_0``
         the lowest energy found (``None``: no window).
@@ -276,7 +278,7 @@ def explore(
     elif not connect:
         budget.stopped_by = "no_connect"
 
-    kept = focus_indices(minima.energies(), *focus)
+    kept, returned = _returned_minima(minima, states, focus)
 
     metadata = {
         **{key: value for key, value in previous.items() if key not in counts.values},
@@ -294,10 +296,12 @@ def explore(
         "max_time": max_time,
         "n_searches": budget.n_searches,
         "n_minima_found": len(minima),
-        "n_minima_discarded": len(minima) - kept.size,
+        "n_minima_focus": kept.size,
+        "n_minima_intermediate": returned.size - kept.size,
+        "n_minima_discarded": len(minima) - returned.size,
         "stopped_by": budget.stopped_by,
     }
-    result = _build_landscape(objective, minima, states, metadata, kept)
+    result = _build_landscape(objective, minima, states, metadata, returned, kept.size)
     logger.info(
         "explore finished (%s): %d minima kept of %d found, %d transition states, "
         "%.0f%% of the kept minima connected to the global minimum, %d searches, in %.2f s",
@@ -578,31 +582,66 @@ def _connect_minima(
 
 
 def _select_focused_pairs(objective, minima, states, attempted, focus, n_neighbours, cap):
-    """The next pairs among the kept minima (database indices): missing connections first.
+    """The next pairs for the kept minima (database indices): missing connections first.
 
-    Near-neighbour pairs come only when no missing connection is left; when
-    minima were discarded (the landscape is larger than the focus) each kept
-    minimum is offered its nearest neighbour only, so that the budget goes to
-    joining the focus rather than to more transition states inside it.
+    The kept minima are the targets; the minima just above the focus
+    (:func:`_support`) are stepping stones the paths may cross. Near-neighbour
+    pairs come only when no missing connection is left; when minima were
+    discarded (the landscape is larger than the focus) each kept minimum is
+    offered its nearest neighbour only, so that the budget goes to joining the
+    focus rather than to more transition states inside it.
     """
     from ._connect import select_pairs
 
-    kept = focus_indices(minima.energies(), *focus)
+    kept, nodes = _support(minima, focus)
     local = np.full(len(minima), -1, dtype=np.int64)
-    local[kept] = np.arange(kept.size)
+    local[nodes] = np.arange(nodes.size)
     ts_pairs = local[states.pair_array()]
     ts_pairs = ts_pairs[np.all(ts_pairs >= 0, axis=1)]
     tried = {frozenset(int(local[i]) for i in pair) for pair in attempted}
     tried = {pair for pair in tried if min(pair) >= 0}
-    arguments = (minima.positions(objective.n_params)[kept], minima.energies()[kept], ts_pairs)
-    pairs = select_pairs(*arguments, tried, objective, n_neighbours=0, max_pairs=cap)
+    arguments = (minima.positions(objective.n_params)[nodes], minima.energies()[nodes], ts_pairs)
+    options = {"max_pairs": cap, "n_targets": kept.size}
+    pairs = select_pairs(*arguments, tried, objective, n_neighbours=0, **options)
     if not pairs:
         if kept.size < len(minima):  # a landscape larger than the focus: no more than one
             n_neighbours = min(n_neighbours, 1)
-        pairs = select_pairs(
-            *arguments, tried, objective, n_neighbours=n_neighbours, max_pairs=cap
-        )
-    return [(int(kept[i]), int(kept[j])) for i, j in pairs]
+        pairs = select_pairs(*arguments, tried, objective, n_neighbours=n_neighbours, **options)
+    return [(int(nodes[i]), int(nodes[j])) for i, j in pairs]
+
+
+def _support(minima, focus):
+    """``(kept, nodes)``: the kept minima, and them with the stepping stones, by energy.
+
+    With ``max_minima = m`` the stepping stones are the next ``m`` minima above
+    the focus (within ``energy_window``): paths of transition states from a
+    kept minimum to the global minimum may cross them, and those that end up
+    joined to the global minimum are returned as intermediate minima.
+    """
+    max_minima, energy_window = focus
+    energies = minima.energies()
+    kept = focus_indices(energies, max_minima, energy_window)
+    if max_minima is None:
+        return kept, kept
+    return kept, focus_indices(energies, 2 * max_minima, energy_window)
+
+
+def _returned_minima(minima, states, focus):
+    """The kept minima and the stepping stones joined to the global minimum, by energy."""
+    kept, nodes = _support(minima, focus)
+    if nodes.size == kept.size or kept.size == 0:
+        return kept, kept
+    local = np.full(len(minima), -1, dtype=np.int64)
+    local[nodes] = np.arange(nodes.size)
+    pairs = local[states.pair_array()]
+    pairs = pairs[np.all(pairs >= 0, axis=1)]
+    graph = coo_matrix(
+        (np.ones(len(pairs)), (pairs[:, 0], pairs[:, 1])), shape=(nodes.size, nodes.size)
+    )
+    _, component = connected_components(graph, directed=False)
+    joined = component == component[0]
+    joined[: kept.size] = True
+    return kept, nodes[joined]
 
 
 def _search_pairs(objective, jobs):
@@ -664,13 +703,14 @@ class _Counts:
         self.values["n_function_evaluations"] += chain.n_evaluations
 
 
-def _build_landscape(objective, minima, states, metadata, kept=None):
-    """The Landscape of the kept minima (``kept``, by increasing energy; all by default).
+def _build_landscape(objective, minima, states, metadata, kept=None, n_focus=None):
+    """The Landscape of the minima ``kept`` (by increasing energy; all by default).
 
     Transition states with an end outside ``kept`` are left out and counted
     in ``metadata["n_ts_discarded"]``; ``metadata["fraction_connected"]`` is
-    the fraction of kept minima joined to the global minimum by transition
-    states (1 for a single minimum, 0 for none).
+    the fraction of the ``n_focus`` lowest kept minima (all by default)
+    joined to the global minimum by transition states (1 for a single
+    minimum, 0 for none).
     """
     n = objective.n_params
     energies = minima.energies()
@@ -703,27 +743,31 @@ def _build_landscape(objective, minima, states, metadata, kept=None):
     metadata = {
         **metadata,
         "n_ts_discarded": len(states) - inside.size,
-        "fraction_connected": _fraction_connected(kept.size, pairs),
+        "fraction_connected": _fraction_connected(kept.size, pairs, n_focus),
     }
     return Landscape(minima_columns, ts_columns, n, metadata)
 
 
-def _fraction_connected(n_minima, pairs):
-    """Fraction of minima ``0..n_minima-1`` joined to minimum 0 through the edges ``pairs``."""
-    if n_minima == 0:
+def _fraction_connected(n_minima, pairs, n_focus=None):
+    """Fraction of minima ``0..n_focus-1`` joined to minimum 0 through the edges ``pairs``.
+
+    ``pairs`` join minima ``0..n_minima-1``; ``n_focus=None`` counts them all.
+    """
+    n_focus = n_minima if n_focus is None else n_focus
+    if n_focus == 0:
         return 0.0
     graph = coo_matrix(
         (np.ones(len(pairs)), (pairs[:, 0], pairs[:, 1])), shape=(n_minima, n_minima)
     )
     _, component = connected_components(graph, directed=False)
-    return float(np.mean(component == component[0]))
+    return float(np.mean(component[:n_focus] == component[0]))
 
 
 def _progress(stage, counts, minima, states, budget, focus):
     """Counts of the progress log records (``record.progress``) and of the callback."""
-    kept = focus_indices(minima.energies(), *focus)
+    kept, nodes = _support(minima, focus)
     rank = np.full(len(minima), -1, dtype=np.int64)
-    rank[kept] = np.arange(kept.size)
+    rank[nodes] = np.arange(nodes.size)
     pairs = rank[states.pair_array()]
     pairs = pairs[np.all(pairs >= 0, axis=1)]
     return {
@@ -733,7 +777,7 @@ def _progress(stage, counts, minima, states, budget, focus):
         "minima_kept": int(kept.size),
         "transition_states": len(states),
         "connection_attempts": counts.values["n_connection_attempts"],
-        "fraction_connected": _fraction_connected(kept.size, pairs),
+        "fraction_connected": _fraction_connected(nodes.size, pairs, kept.size),
         "seconds": time.perf_counter() - budget.started,
     }
 

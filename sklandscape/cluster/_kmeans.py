@@ -84,8 +84,9 @@ class LandscapeKMeans(
     max_minima : int, "auto" or None, default="auto"
         The lowest minima kept and connected (the focus of the exploration);
         minima found above it are counted in
-        ``landscape_.metadata["n_minima_discarded"]`` but neither stored nor
-        connected. ``"auto"`` scales with the size of the problem:
+        ``landscape_.metadata["n_minima_discarded"]`` and not stored, except
+        the stepping stones joining the focus to the global minimum (at most
+        as many again). ``"auto"`` scales with the size of the problem:
         ``clip(round(1200 (n_params n_samples)^-0.45), 8, 60)``. ``None``:
         every minimum.
     energy_window : float or None, default=None

@@ -507,7 +507,8 @@ def test_focus_keeps_the_lowest_minima_and_searches_only_between_them(monkeypatc
     meta = landscape.metadata
     assert (meta["n_minima_found"], meta["n_minima_discarded"]) == (49, 43)
     np.testing.assert_allclose(landscape.minima.energy, energies[:6], atol=1e-9)
-    # every search joined two of the six lowest wells: higher minima are never targets
+    # every search joined two of the six lowest wells: higher minima are never targets (and on
+    # this surface no stepping stone above the focus is needed to join the six)
     distances = np.linalg.norm(np.array(ends)[:, None] - wells[None], axis=-1)
     assert ends and np.all(distances.argmin(axis=1) < 6)
     assert np.all(distances.min(axis=1) < 1e-6)
@@ -547,12 +548,13 @@ def test_kept_minima_connected_to_global_minimum_first():
 @pytest.mark.parametrize("backend", ["threading", "loky"])
 def test_budgeted_landscape_identical_for_any_n_jobs_and_backend(backend):
     surface = SeparableEggCrate()
-    kwargs = dict(n_hops=30, n_chains=3, max_minima=8, max_searches=12, random_state=5)
+    kwargs = dict(n_hops=30, n_chains=3, max_minima=8, max_searches=5, random_state=5)
     serial = explore(surface, n_jobs=1, **kwargs)
     with parallel_config(backend=backend):
         parallel = explore(surface, n_jobs=2, **kwargs)
     assert_same_landscape(serial, parallel)
-    assert serial.metadata["n_searches"] == 12
+    # eight focused minima need at least seven transition states: five searches are binding
+    assert serial.metadata["n_searches"] == 5
 
 
 def test_callback_stops_the_connection_stage_with_a_valid_landscape():
