@@ -14,10 +14,12 @@ Two kinds of limit bound :func:`~._explorer.explore`:
 
 The *focus* is the set of kept minima: the ``max_minima`` lowest minima whose
 energy is at most ``E_0 + energy_window``, ``E_0`` the lowest energy found.
-Only kept minima are connection targets, and only they (and the transition
-states joining two of them) enter the returned landscape. Their number bounds
-the memory and the connection work, whatever basin-hopping and the pushoffs
-find.
+Only kept minima are connection targets. The next ``max_minima`` minima above
+the focus are stepping stones that paths of transition states to the global
+minimum may cross; they enter the returned landscape only when joined to it.
+So at most ``2 * max_minima`` minima (and the transition states between them)
+are returned, which bounds the memory and the connection work whatever
+basin-hopping and the pushoffs find.
 """
 
 import numbers
