@@ -152,14 +152,14 @@ def run_one(kind, name, argument):
     estimator.fit(X) if y is None else estimator.fit(X, y)
     seconds = time.perf_counter() - started
     landscapes = _landscapes(estimator)
-    kept = sum(landscape.n_minima for landscape in landscapes)
-    connected = sum(
-        landscape.metadata.get("fraction_connected", 1.0) * landscape.n_minima
-        for landscape in landscapes
-    )
+    focus = [ls.metadata.get("n_minima_focus", ls.n_minima) for ls in landscapes]
+    kept = sum(focus)
+    fractions = [ls.metadata.get("fraction_connected", 1.0) for ls in landscapes]
+    connected = sum(f * n for f, n in zip(fractions, focus, strict=True))
     return {
         "seconds": seconds,
         "kept": kept,
+        "returned": sum(landscape.n_minima for landscape in landscapes),
         "found": sum(ls.metadata.get("n_minima_found", ls.n_minima) for ls in landscapes),
         "transition_states": sum(landscape.n_transition_states for landscape in landscapes),
         "searches": sum(landscape.metadata.get("n_searches", 0) for landscape in landscapes),
@@ -188,7 +188,8 @@ def _row(label, result):
     if result is None:
         return f"  {label:<22} (failed or timed out)"
     return (
-        f"  {label:<22} {result['seconds']:7.1f} s  kept {result['kept']:4d} "
+        f"  {label:<22} {result['seconds']:7.1f} s  focus {result['kept']:4d} "
+        f"(+{result.get('returned', result['kept']) - result['kept']} intermediate) "
         f"(found {result['found']:5d})  TS {result['transition_states']:5d}  "
         f"searches {result['searches']:4d}  connected {100 * result['fraction_connected']:5.1f}%  "
         f"RSS {result['rss_mb']:6.0f} MB  E0 {result['lowest_energy']:.6g}  "
