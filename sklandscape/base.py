@@ -2,7 +2,8 @@
 
 :class:`LandscapeMixin` gives every sklandscape estimator the exploration
 parameters (``n_hops, n_chains, temperature, step_size, connect, n_jobs,
-random_state, verbose, warm_start``), the fit-time exploration that fills
+random_state, verbose, warm_start``), the exploration budget (``max_minima,
+energy_window, max_searches, max_time``), the fit-time exploration that fills
 ``landscape_``, and :meth:`LandscapeMixin.at_minimum`.
 
 An estimator using it implements two hooks:
@@ -43,11 +44,18 @@ from sklearn.utils import check_random_state
 from sklearn.utils.validation import check_is_fitted
 
 from ._explore import explore
-from ._sklearn_compat import Interval, StrOptions
+from ._explore._explorer import DEFAULT_MAX_CONNECT_ROUNDS
+from ._sklearn_compat import Interval, StrOptions, _num_samples
 
 __all__ = ["LandscapeMixin"]
 
 logger = logging.getLogger(__name__)
+
+#: ``"auto"`` kept minima: ``clip(round(SCALE * (n_params * n_samples) ** -EXPONENT), 8, 60)``.
+_AUTO_MINIMA_SCALE = 1200
+_AUTO_COST_EXPONENT = 0.45
+#: ``"auto"`` cap on the searches per kept minimum.
+_AUTO_SEARCHES_PER_MINIMUM = 8
 
 
 class LandscapeMixin:
@@ -79,6 +87,22 @@ class LandscapeMixin:
     warm_start : bool
         When ``True`` and the estimator was already fitted on the same data,
         ``fit`` continues exploring and adds to ``landscape_``.
+    max_minima : int, "auto" or None
+        The lowest minima kept and connected (the *focus*); minima found
+        above it are counted in ``landscape_.metadata["n_minima_discarded"]``
+        and not stored, except the stepping stones that join the focus to the
+        global minimum (at most as many again). ``"auto"``: scaled with the size
+        of the problem (see :meth:`_default_budget`); ``None``: every minimum.
+    energy_window : float or None
+        Keep only minima within this energy (loss units) of the global
+        minimum; ``None``: no window.
+    max_searches : int, "auto" or None
+        Transition-state searches allowed per fit (deterministic, machine
+        independent). ``"auto"``: at most eight per kept minimum; ``None``: no
+        cap.
+    max_time : float or None
+        Wall-clock limit of the exploration in seconds. Machine-dependent:
+        a fit it cuts short is not reproducible. ``None``: no limit.
     """
 
     _landscape_parameter_constraints: dict = {
@@ -91,7 +115,55 @@ class LandscapeMixin:
         "random_state": ["random_state"],
         "verbose": ["verbose"],
         "warm_start": ["boolean"],
+        "max_minima": [Interval(Integral, 1, None, closed="left"), StrOptions({"auto"}), None],
+        "energy_window": [Interval(Real, 0, None, closed="left"), None],
+        "max_searches": [Interval(Integral, 0, None, closed="left"), StrOptions({"auto"}), None],
+        "max_time": [Interval(Real, 0, None, closed="neither"), None],
     }
+
+    def _default_budget(self, objective, n_samples):
+        r"""``(max_minima, max_searches)`` of ``"auto"``, from the size of the problem.
+
+        A transition-state search costs a few hundred energy and gradient
+        evaluations of ``O(c)`` work each, ``c = n_params * n_samples``, and
+        larger problems need fewer iterations relative to their size, so the
+        kept minima shrink as a power of ``c`` and every fit does a comparable
+        amount of work:
+
+        .. math::
+
+            m = \operatorname{clip}\left(\operatorname{round}(1200\, c^{-0.45}),
+                8, 60\right), \qquad s = 8 m.
+
+        ``s`` is a cap, seldom reached when the landscape is larger than the
+        focus: the connection stage then ends once every kept minimum is
+        joined to the global minimum and has had one near-neighbour search. Single
+        searches succeed in joining their two
+        minima perhaps one time in three to one in two, so joining ``m``
+        minima takes a few times ``m`` searches. The scale and exponent were
+        fitted to the fit times of ``benchmarks/bench_budget.py`` (wine
+        K-means ``c ~ 10^4``: m = 20; digits K-means ``c ~ 10^6``: m = 8).
+        """
+        cost = max(float(objective.n_params) * max(int(n_samples), 1), 1.0)
+        max_minima = int(np.clip(round(_AUTO_MINIMA_SCALE * cost**-_AUTO_COST_EXPONENT), 8, 60))
+        return max_minima, _AUTO_SEARCHES_PER_MINIMUM * max_minima
+
+    def _budget(self, objective, n_samples):
+        """The budget arguments of :func:`~sklandscape._explore.explore` for this fit.
+
+        With a cap on searches, the cap (not the number of rounds) bounds the
+        connection stage: ``max_connect_rounds`` is raised to it.
+        """
+        auto_minima, auto_searches = self._default_budget(objective, n_samples)
+        budget = {
+            "max_minima": auto_minima if self.max_minima == "auto" else self.max_minima,
+            "energy_window": self.energy_window,
+            "max_searches": auto_searches if self.max_searches == "auto" else self.max_searches,
+            "max_time": self.max_time,
+        }
+        if budget["max_searches"] is not None:
+            budget["max_connect_rounds"] = max(DEFAULT_MAX_CONNECT_ROUNDS, budget["max_searches"])
+        return budget
 
     # ----------------------------------------------------------- hooks
     def _make_objective(self, X, y, sample_weight):  # pragma: no cover - abstract
@@ -149,7 +221,7 @@ class LandscapeMixin:
             random_state=self.random_state,
             verbose=self.verbose,
             landscape=previous,
-            **explore_kwargs,
+            **{**self._budget(objective, _num_samples(X)), **explore_kwargs},
         )
         return objective, landscape, fingerprint
 

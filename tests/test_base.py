@@ -1,15 +1,118 @@
-"""LandscapeMixin: the public methods other modules compose estimators through."""
+"""LandscapeMixin: the exploration budget shared by every estimator, and the public methods
+other modules compose estimators through."""
+
+import logging
 
 import numpy as np
 import pytest
 from shared import noisy_sine, noisy_sine_kernel
-from sklearn.datasets import load_iris
+from sklearn.base import clone
+from sklearn.datasets import load_iris, make_blobs
 from sklearn.metrics import log_loss
 from sklearn.preprocessing import StandardScaler
+from sklearn.utils._param_validation import InvalidParameterError
 
-from sklandscape import LandscapeGPRegressor, LandscapeKMeans, LandscapeMLPClassifier
+from sklandscape import (
+    LandscapeGPRegressor,
+    LandscapeKMeans,
+    LandscapeKSelector,
+    LandscapeMLPClassifier,
+)
+from sklandscape.base import LandscapeMixin
 
-CHEAP = {"n_hops": 3, "n_chains": 1, "connect": False, "random_state": 0}
+BUDGET_DEFAULTS = {
+    "max_minima": "auto",
+    "energy_window": None,
+    "max_searches": "auto",
+    "max_time": None,
+}
+
+
+@pytest.fixture(scope="module")
+def blobs():
+    X, _ = make_blobs(n_samples=120, centers=4, cluster_std=1.5, random_state=0)
+    return X
+
+
+@pytest.mark.parametrize(
+    "estimator",
+    [LandscapeKMeans(), LandscapeMLPClassifier(), LandscapeGPRegressor(), LandscapeKSelector()],
+    ids=lambda e: type(e).__name__,
+)
+def test_budget_parameters_follow_scikit_learn_conventions(estimator):
+    params = estimator.get_params()
+    assert {key: params[key] for key in BUDGET_DEFAULTS} == BUDGET_DEFAULTS
+    other = clone(estimator).set_params(max_minima=7, max_searches=0, energy_window=2.5)
+    assert (other.max_minima, other.max_searches, other.energy_window) == (7, 0, 2.5)
+    for key in BUDGET_DEFAULTS:
+        assert key in type(estimator)._parameter_constraints
+
+
+@pytest.mark.parametrize(
+    "params",
+    [{"max_minima": 0}, {"max_searches": -1}, {"energy_window": -1.0}, {"max_time": 0}],
+)
+def test_invalid_budget_rejected(blobs, params):
+    with pytest.raises(InvalidParameterError):
+        LandscapeKMeans(n_clusters=3, **params).fit(blobs)
+
+
+def test_max_minima_keeps_the_lowest_of_the_unbounded_landscape(blobs):
+    common = dict(n_clusters=6, n_hops=15, n_chains=2, connect=False, random_state=0)
+    unbounded = LandscapeKMeans(max_minima=None, **common).fit(blobs).landscape_
+    assert unbounded.n_minima > 4
+    focused = LandscapeKMeans(max_minima=4, **common).fit(blobs).landscape_
+    # the same basin-hopping (same seeds): the focus is its four lowest minima
+    np.testing.assert_array_equal(focused.minima.energy, unbounded.minima.energy[:4])
+    np.testing.assert_array_equal(focused.minima.x, unbounded.minima.x[:4])
+    assert focused.metadata["n_minima_discarded"] == unbounded.n_minima - 4
+
+
+def test_fit_respects_the_search_budget_and_logs_every_round(blobs, caplog):
+    estimator = LandscapeKMeans(
+        n_clusters=5, n_hops=10, n_chains=2, max_minima=6, max_searches=9, random_state=0
+    )
+    with caplog.at_level(logging.INFO, logger="sklandscape"):
+        estimator.set_params(verbose=1).fit(blobs)
+    meta = estimator.landscape_.metadata
+    assert meta["n_searches"] <= 9 and meta["n_connection_attempts"] == meta["n_searches"]
+    # six focused minima, and at most six intermediate ones joined to the global minimum
+    assert meta["n_minima_focus"] == 6
+    assert estimator.landscape_.n_minima == 6 + meta["n_minima_intermediate"] <= 12
+    rounds = [r for r in caplog.records if r.getMessage().startswith("connect round")]
+    assert len(rounds) == meta["n_connect_rounds"] >= 1
+
+
+def test_auto_budget_scales_with_the_problem():
+    """The documented examples: wine K = 3 (39 parameters, 178 samples) and digits K = 10."""
+
+    class Sized:
+        def __init__(self, n_params):
+            self.n_params = n_params
+
+    mixin = LandscapeMixin()
+    assert mixin._default_budget(Sized(39), 178) == (22, 176)
+    assert mixin._default_budget(Sized(640), 1797) == (8, 64)
+    assert mixin._default_budget(Sized(2), 10) == (60, 480)  # tiny problems: the cap
+    # monotone: a larger problem never gets a larger budget
+    sizes = [(n, m) for n in (2, 10, 50, 200, 1000) for m in (20, 200, 2000)]
+    budgets = {n * m: mixin._default_budget(Sized(n), m)[0] for n, m in sizes}
+    costs = sorted(budgets)
+    assert all(budgets[a] >= budgets[b] for a, b in zip(costs, costs[1:], strict=False))
+
+
+def test_selector_passes_the_budget_to_every_k(blobs):
+    selector = LandscapeKSelector(
+        range(2, 4), n_hops=8, n_chains=2, max_minima=3, max_searches=4, random_state=0
+    ).fit(blobs)
+    for landscape in selector.landscapes_.values():
+        assert landscape.metadata["n_minima_focus"] <= 3
+        assert landscape.n_minima <= 6
+        assert landscape.metadata["n_searches"] <= 4
+        assert landscape.metadata["max_minima"] == 3
+
+
+PROTOCOL_CHEAP = {"n_hops": 3, "n_chains": 1, "connect": False, "random_state": 0}
 
 
 @pytest.fixture(scope="module")
@@ -21,10 +124,10 @@ def iris():
 def test_loss_objective_on_the_training_data_gives_the_minima_energies(iris):
     X, y = iris
     X_sine, y_sine = noisy_sine()
-    gp = LandscapeGPRegressor(noisy_sine_kernel(), alpha=0.0, normalize_y=True, **CHEAP)
+    gp = LandscapeGPRegressor(noisy_sine_kernel(), alpha=0.0, normalize_y=True, **PROTOCOL_CHEAP)
     fitted = [
-        (LandscapeKMeans(3, **CHEAP).fit(X), X, None),
-        (LandscapeMLPClassifier((2,), **CHEAP).fit(X, y), X, y),
+        (LandscapeKMeans(3, **PROTOCOL_CHEAP).fit(X), X, None),
+        (LandscapeMLPClassifier((2,), **PROTOCOL_CHEAP).fit(X, y), X, y),
         (gp.fit(X_sine, y_sine), X_sine, y_sine),
     ]
     for estimator, data, targets in fitted:
@@ -36,7 +139,7 @@ def test_loss_objective_on_the_training_data_gives_the_minima_energies(iris):
 
 def test_at_parameters_is_a_fitted_copy_at_any_parameters(iris):
     X, y = iris
-    mlp = LandscapeMLPClassifier((2,), **CHEAP).fit(X, y)
+    mlp = LandscapeMLPClassifier((2,), **PROTOCOL_CHEAP).fit(X, y)
     x = np.array(mlp.landscape_.minima.x[0]) * 0.5
     other = mlp.at_parameters(x)
     assert other.minimum_index_ is None and mlp.minimum_index_ == 0

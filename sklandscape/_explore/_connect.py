@@ -52,6 +52,7 @@ def select_pairs(
     *,
     n_neighbours=5,
     max_pairs=None,
+    n_targets=None,
 ):
     """Pairs of minima to connect next: Dijkstra missing connections, then near neighbours.
 
@@ -70,6 +71,11 @@ def select_pairs(
         Nearest neighbours per minimum proposed in step 2 (0 disables it).
     max_pairs : int, optional
         Return at most this many pairs (Dijkstra pairs first).
+    n_targets : int, optional
+        Only the ``n_targets`` lowest minima are targets: missing connections
+        are sought for them only, and near-neighbour pairs join two of them.
+        The others are stepping stones: the Dijkstra paths may run through
+        them. ``None``: every minimum is a target.
 
     Returns
     -------
@@ -116,13 +122,18 @@ def select_pairs(
     n_graph = min(n_min - 1, max(n_neighbours, MIN_GRAPH_NEIGHBOURS))
     neighbours, distances = _nearest_neighbours(x, objective, n_graph)
     order = np.lexsort((np.arange(n_min), energy))
+    if n_targets is not None:
+        order = order[: max(int(n_targets), 1)]
+    targets = np.zeros(n_min, dtype=bool)
+    targets[order] = True
 
     pairs = _missing_connections(
         neighbours, distances, ts_pairs, blocked, order, int(order[0]), n_min
     )
     for i in order:
         for j in neighbours[i, :n_neighbours]:
-            pairs.append(_ordered(i, j))
+            if targets[j]:
+                pairs.append(_ordered(i, j))
     selected = []
     seen = set()
     for pair in pairs:

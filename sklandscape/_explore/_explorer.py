@@ -12,6 +12,15 @@ The exploration runs in two stages, both fanned out with joblib:
    (doubly-nudged elastic band and hybrid eigenvector following). Minima found
    by the pushoffs from a transition state join the database.
 
+The work is bounded by a budget (:mod:`._budget`): ``n_chains * (n_hops + 1)``
+quenches, at most ``max_searches`` searches, and a *focus* of at most
+``max_minima`` minima within ``energy_window`` of the global minimum. Only the
+kept minima are connection targets, and every round first completes the
+missing connections of the kept minima to the global minimum; near-neighbour
+pairs (more transition states between minima already connected) come only
+once nothing is left to try for that. Optional ``max_time`` and ``callback``
+can stop a run early (machine- or user-dependent).
+
 Every random stream is created from ``random_state`` before dispatch
 (:class:`numpy.random.SeedSequence`), and results are merged in a fixed
 order, so the landscape does not depend on ``n_jobs`` or the joblib backend.
@@ -23,10 +32,13 @@ import time
 
 import numpy as np
 from joblib import effective_n_jobs
+from scipy.sparse import coo_matrix
+from scipy.sparse.csgraph import connected_components
 from sklearn.utils.parallel import Parallel, delayed
 
 from ..landscape._landscape import Landscape
-from ._basin_hopping import run_chains
+from ._basin_hopping import run_chain
+from ._budget import Budget, check_budget, focus_indices
 from ._database import (
     MinimaDatabase,
     MinimumRecord,
@@ -73,6 +85,11 @@ def explore(
     max_connect_rounds=DEFAULT_MAX_CONNECT_ROUNDS,
     n_neighbours=5,
     max_pairs_per_round=None,
+    max_minima=None,
+    energy_window=None,
+    max_searches=None,
+    max_time=None,
+    callback=None,
 ):
     """Explore the energy landscape of ``fun``: its minima and transition states.
 
@@ -128,6 +145,33 @@ def explore(
         Nearest neighbours of each minimum offered as pairs to connect.
     max_pairs_per_round : int, default=None
         Cap on the pairs searched per round (``None``: no cap).
+    max_minima : int, default=None
+        Keep (and connect) only the ``max_minima`` lowest minima; ``None``
+        keeps every minimum found. Minima found above the focus (by
+        basin-hopping or by pushoffs) are counted in ``metadata`` and are
+        never connection targets; the next ``max_minima`` of them are
+        stepping stones the paths to the global minimum may cross, returned
+        when joined to it.
+    energy_window : float, default=None
+        Keep only minima with energy at most ``E_0 + energy_window``, ``E_0``
+        the lowest energy found (``None``: no window).
+    max_searches : int, default=None
+        Cap on the double-ended transition-state searches of this call
+        (``None``: no cap). With ``max_minima`` it bounds the connection
+        work in machine-independent units.
+    max_time : float, default=None
+        Wall-clock limit in seconds (``None``: none), checked after every
+        chain and every chunk of searches. Machine-dependent: a run it stops
+        is **not reproducible**.
+    callback : callable, default=None
+        ``callback(progress) -> bool``, called after every basin-hopping
+        chain and every chunk of searches with a dict of counts: ``stage``
+        (``"basin-hopping"`` or ``"connecting"``), ``hops``, ``minima``
+        (distinct minima found), ``minima_kept``, ``transition_states``,
+        ``connection_attempts``, ``fraction_connected`` (of the kept minima,
+        to the global minimum) and ``seconds``. Returning ``True`` stops the
+        run; the landscape found so far is returned (verified and
+        consistent), with ``metadata["stopped_by"] = "callback"``.
 
     Returns
     -------
@@ -137,7 +181,11 @@ def explore(
         ``hessian_max_eigenvalue``, ``hessian_trace`` on minima and
         ``negative_eigenvalue`` on transition states; ``metadata`` holds the
         settings and counts (``n_hops_total``, ``n_nonfinite_rejected``,
-        ``n_unconverged``, ``n_connection_attempts``, ...).
+        ``n_unconverged``, ``n_connection_attempts``, ...) and the budget:
+        ``n_minima_found``, ``n_minima_discarded``, ``n_ts_discarded``,
+        ``n_searches``, ``fraction_connected`` and ``stopped_by`` (one of
+        ``"complete"``, ``"max_searches"``, ``"max_connect_rounds"``,
+        ``"callback"``, ``"max_time"``, ``"no_connect"``).
 
     Raises
     ------
@@ -173,6 +221,11 @@ def explore(
         raise TypeError(f"connect must be a bool, got {type(connect).__name__}.")
     if landscape is not None and not isinstance(landscape, Landscape):
         raise TypeError(f"landscape must be a Landscape, got {type(landscape).__name__}.")
+    max_minima, energy_window, max_searches, max_time = check_budget(
+        max_minima, energy_window, max_searches, max_time, callback
+    )
+    budget = Budget(max_searches, max_time, callback, started)
+    focus = (max_minima, energy_window)
 
     objective = _as_objective(fun, x0, jac, hess, bounds)
     temperature = _check_positive(
@@ -202,24 +255,17 @@ def explore(
     except NonFiniteEnergyError:
         pass
 
-    chains = run_chains(objective, starts, chain_rngs, n_hops, temperature, step_size, n_jobs)
-    for chain in chains:
-        counts.add_chain(chain)
-        for record in chain.minima:
-            minima.add(record)
-    logger.info(
-        "basin-hopping: %d hops in %d chains, %d minima (%d rejected as non-finite, "
-        "%d unconverged) in %.2f s",
-        sum(chain.n_hops for chain in chains),
-        n_chains,
-        len(minima),
-        sum(chain.n_nonfinite_rejected for chain in chains),
-        sum(chain.n_unconverged for chain in chains),
-        time.perf_counter() - started,
-        extra={"progress": _progress("basin-hopping", counts, minima, states, started)},
+    _run_basin_hopping(
+        objective,
+        starts,
+        chain_rngs,
+        (n_hops, temperature, step_size),
+        n_jobs,
+        (minima, states, counts, focus),
+        budget,
     )
 
-    if connect:
+    if connect and budget.stopped_by is None:
         _connect_minima(
             objective,
             minima,
@@ -230,8 +276,13 @@ def explore(
             max_rounds=max_connect_rounds,
             n_neighbours=n_neighbours,
             max_pairs=max_pairs_per_round,
-            started=started,
+            focus=focus,
+            budget=budget,
         )
+    elif not connect:
+        budget.stopped_by = "no_connect"
+
+    kept, returned = _returned_minima(minima, states, focus)
 
     metadata = {
         **{key: value for key, value in previous.items() if key not in counts.values},
@@ -243,14 +294,29 @@ def explore(
         "step_size": step_size,
         "connect": bool(connect),
         "objective": type(objective).__name__,
+        "max_minima": max_minima,
+        "energy_window": energy_window,
+        "max_searches": max_searches,
+        "max_time": max_time,
+        "n_searches": budget.n_searches,
+        "n_minima_found": len(minima),
+        "n_minima_focus": kept.size,
+        "n_minima_intermediate": returned.size - kept.size,
+        "n_minima_discarded": len(minima) - returned.size,
+        "stopped_by": budget.stopped_by,
     }
-    result = _build_landscape(objective, minima, states, metadata)
+    result = _build_landscape(objective, minima, states, metadata, returned, kept.size)
     logger.info(
-        "explore finished: %d minima, %d transition states in %.2f s",
+        "explore finished (%s): %d minima kept of %d found, %d transition states, "
+        "%.0f%% of the kept minima connected to the global minimum, %d searches, in %.2f s",
+        budget.stopped_by,
         result.n_minima,
+        len(minima),
         result.n_transition_states,
+        100 * result.metadata["fraction_connected"],
+        budget.n_searches,
         time.perf_counter() - started,
-        extra={"progress": _progress("finished", counts, minima, states, started)},
+        extra={"progress": _progress("finished", counts, minima, states, budget, focus)},
     )
     return result
 
@@ -394,6 +460,45 @@ def _load_landscape(landscape, objective, minima, states):
         )
 
 
+# ---------------------------------------------------------- basin-hopping
+def _run_basin_hopping(objective, starts, rngs, settings, n_jobs, databases, budget):
+    """Run the chains (one joblib task each) and merge them, in chain order.
+
+    Results are consumed as the chains finish (in order), so that progress is
+    reported, and ``budget`` checked, after every chain: a stop keeps the
+    chains already merged.
+    """
+    minima, states, counts, focus = databases
+    n_hops, temperature, step_size = settings
+    with single_threaded_blas():
+        outputs = Parallel(n_jobs=n_jobs, return_as="generator")(
+            delayed(run_chain)(objective, start, rng, n_hops, temperature, step_size)
+            for start, rng in zip(starts, rngs, strict=True)
+        )
+        try:
+            for index, chain in enumerate(outputs):
+                counts.add_chain(chain)
+                for record in chain.minima:
+                    minima.add(record)
+                progress = _progress("basin-hopping", counts, minima, states, budget, focus)
+                logger.info(
+                    "basin-hopping: %d hops in %d/%d chains, %d minima (%d rejected as "
+                    "non-finite, %d unconverged) in %.2f s",
+                    counts.values["n_hops_total"],
+                    index + 1,
+                    len(starts),
+                    len(minima),
+                    counts.values["n_nonfinite_rejected"],
+                    counts.values["n_unconverged"],
+                    progress["seconds"],
+                    extra={"progress": progress},
+                )
+                if budget.check(progress):
+                    break
+        finally:
+            outputs.close()
+
+
 # ------------------------------------------------------------- connection
 def _connect_minima(
     objective,
@@ -406,25 +511,31 @@ def _connect_minima(
     max_rounds,
     n_neighbours,
     max_pairs,
-    started,
+    focus,
+    budget,
 ):
-    """Rounds of pair selection and parallel transition-state searches."""
-    from ._connect import select_pairs
+    """Rounds of pair selection over the kept minima and parallel transition-state searches.
 
+    Every round first offers the missing connections of the kept minima to
+    the global minimum (:func:`._connect.select_pairs` without neighbours);
+    only when none is left are near-neighbour pairs offered. A round's pairs
+    are cut to the searches left in ``budget``; the chunks of a round are
+    merged in order, and ``budget`` is checked after each.
+    """
     attempted = set()
     for round_index in range(max_rounds):
-        pairs = select_pairs(
-            minima.positions(objective.n_params),
-            minima.energies(),
-            states.pair_array(),
-            attempted,
-            objective,
-            n_neighbours=n_neighbours,
-            max_pairs=max_pairs,
+        cap, left = max_pairs, budget.searches_left()
+        if left is not None:
+            cap = left if cap is None else min(cap, left)
+        pairs = _select_focused_pairs(
+            objective, minima, states, attempted, focus, n_neighbours, 1 if cap == 0 else cap
         )
         if not pairs:
-            break
-        attempted.update(frozenset((int(i), int(j))) for i, j in pairs)
+            budget.stopped_by = "complete"
+            return
+        if cap == 0:
+            budget.stopped_by = "max_searches"
+            return
         pair_seeds = seed.spawn(len(pairs))
         jobs = [
             (minima.records[i].x, minima.records[j].x, np.random.default_rng(pair_seed))
@@ -432,25 +543,111 @@ def _connect_minima(
         ]
         n_tasks = min(len(jobs), _TASKS_PER_WORKER * effective_n_jobs(n_jobs))
         chunks = np.array_split(np.arange(len(jobs)), n_tasks)
+        counts.values["n_connect_rounds"] += 1
         with single_threaded_blas():
-            outputs = Parallel(n_jobs=n_jobs)(
+            outputs = Parallel(n_jobs=n_jobs, return_as="generator")(
                 delayed(_search_pairs)(objective, [jobs[k] for k in chunk]) for chunk in chunks
             )
-        counts.values["n_connection_attempts"] += len(pairs)
-        counts.values["n_connect_rounds"] += 1
-        for connections in (c for output in outputs for c in output):
-            counts.values["n_successful_connection_attempts"] += bool(connections)
-            for connection in connections:
-                _add_connection(objective, minima, states, counts, connection)
+            try:
+                for chunk, output in zip(chunks, outputs, strict=True):
+                    attempted.update(frozenset(pairs[k]) for k in chunk)
+                    counts.values["n_connection_attempts"] += len(chunk)
+                    budget.n_searches += len(chunk)
+                    for connections in output:
+                        counts.values["n_successful_connection_attempts"] += bool(connections)
+                        for connection in connections:
+                            _add_connection(objective, minima, states, counts, connection)
+                    progress = _progress("connecting", counts, minima, states, budget, focus)
+                    logger.debug(
+                        "connect round %d: %d of %d pairs searched",
+                        round_index + 1,
+                        chunk[-1] + 1,
+                        len(pairs),
+                        extra={"progress": progress},
+                    )
+                    if budget.check(progress):
+                        break
+            finally:
+                outputs.close()
         logger.info(
-            "connect round %d: %d pairs tried, %d minima, %d transition states (%.2f s)",
+            "connect round %d: %d pairs tried, %d minima (%d kept, %.0f%% connected to the "
+            "global minimum), %d transition states, %d searches (%.2f s)",
             round_index + 1,
             len(pairs),
-            len(minima),
-            len(states),
-            time.perf_counter() - started,
-            extra={"progress": _progress("connecting", counts, minima, states, started)},
+            progress["minima"],
+            progress["minima_kept"],
+            100 * progress["fraction_connected"],
+            progress["transition_states"],
+            budget.n_searches,
+            progress["seconds"],
+            extra={"progress": progress},
         )
+        if budget.stopped_by is not None:
+            return
+    budget.stopped_by = "max_connect_rounds"
+
+
+def _select_focused_pairs(objective, minima, states, attempted, focus, n_neighbours, cap):
+    """The next pairs for the kept minima (database indices): missing connections first.
+
+    The kept minima are the targets; the minima just above the focus
+    (:func:`_support`) are stepping stones the paths may cross. Near-neighbour
+    pairs come only when no missing connection is left; when minima were
+    discarded (the landscape is larger than the focus) each kept minimum is
+    offered its nearest neighbour only, so that the budget goes to joining the
+    focus rather than to more transition states inside it.
+    """
+    from ._connect import select_pairs
+
+    kept, nodes = _support(minima, focus)
+    local = np.full(len(minima), -1, dtype=np.int64)
+    local[nodes] = np.arange(nodes.size)
+    ts_pairs = local[states.pair_array()]
+    ts_pairs = ts_pairs[np.all(ts_pairs >= 0, axis=1)]
+    tried = {frozenset(int(local[i]) for i in pair) for pair in attempted}
+    tried = {pair for pair in tried if min(pair) >= 0}
+    arguments = (minima.positions(objective.n_params)[nodes], minima.energies()[nodes], ts_pairs)
+    options = {"max_pairs": cap, "n_targets": kept.size}
+    pairs = select_pairs(*arguments, tried, objective, n_neighbours=0, **options)
+    if not pairs:
+        if kept.size < len(minima):  # a landscape larger than the focus: no more than one
+            n_neighbours = min(n_neighbours, 1)
+        pairs = select_pairs(*arguments, tried, objective, n_neighbours=n_neighbours, **options)
+    return [(int(nodes[i]), int(nodes[j])) for i, j in pairs]
+
+
+def _support(minima, focus):
+    """``(kept, nodes)``: the kept minima, and them with the stepping stones, by energy.
+
+    With ``max_minima = m`` the stepping stones are the next ``m`` minima above
+    the focus (within ``energy_window``): paths of transition states from a
+    kept minimum to the global minimum may cross them, and those that end up
+    joined to the global minimum are returned as intermediate minima.
+    """
+    max_minima, energy_window = focus
+    energies = minima.energies()
+    kept = focus_indices(energies, max_minima, energy_window)
+    if max_minima is None:
+        return kept, kept
+    return kept, focus_indices(energies, 2 * max_minima, energy_window)
+
+
+def _returned_minima(minima, states, focus):
+    """The kept minima and the stepping stones joined to the global minimum, by energy."""
+    kept, nodes = _support(minima, focus)
+    if nodes.size == kept.size or kept.size == 0:
+        return kept, kept
+    local = np.full(len(minima), -1, dtype=np.int64)
+    local[nodes] = np.arange(nodes.size)
+    pairs = local[states.pair_array()]
+    pairs = pairs[np.all(pairs >= 0, axis=1)]
+    graph = coo_matrix(
+        (np.ones(len(pairs)), (pairs[:, 0], pairs[:, 1])), shape=(nodes.size, nodes.size)
+    )
+    _, component = connected_components(graph, directed=False)
+    joined = component == component[0]
+    joined[: kept.size] = True
+    return kept, nodes[joined]
 
 
 def _search_pairs(objective, jobs):
@@ -507,28 +704,37 @@ class _Counts:
         self.values["n_function_evaluations"] += chain.n_evaluations
 
 
-def _build_landscape(objective, minima, states, metadata):
-    """The Landscape of the databases, minima and transition states sorted by energy."""
+def _build_landscape(objective, minima, states, metadata, kept=None, n_focus=None):
+    """The Landscape of the minima ``kept`` (by increasing energy; all by default).
+
+    Transition states with an end outside ``kept`` are left out and counted
+    in ``metadata["n_ts_discarded"]``; ``metadata["fraction_connected"]`` is
+    the fraction of the ``n_focus`` lowest kept minima (all by default)
+    joined to the global minimum by transition states (1 for a single
+    minimum, 0 for none).
+    """
     n = objective.n_params
     energies = minima.energies()
-    order = np.argsort(energies, kind="stable")
-    rank = np.empty_like(order)
-    rank[order] = np.arange(order.size)
-    records = [minima.records[i] for i in order]
+    if kept is None:
+        kept = focus_indices(energies)
+    rank = np.full(len(minima), -1, dtype=np.int64)
+    rank[kept] = np.arange(kept.size)
+    records = [minima.records[i] for i in kept]
     minima_columns = {
-        "energy": energies[order],
+        "energy": energies[kept],
         "log_hessian_product": _column(records, "log_hessian_product"),
-        "x": minima.positions(n)[order] if records else np.empty((0, n)),
+        "x": minima.positions(n)[kept] if records else np.empty((0, n)),
         "hessian_min_eigenvalue": _column(records, "hessian_min_eigenvalue"),
         "hessian_max_eigenvalue": _column(records, "hessian_max_eigenvalue"),
         "hessian_trace": _column(records, "hessian_trace"),
         **mode_columns(records, n),
     }
     pairs = rank[states.pair_array()] if len(states) else np.empty((0, 2), dtype=np.int64)
-    pairs = np.sort(pairs, axis=1)
-    ts_energy = np.array([record.energy for record in states.records], dtype=float)
+    inside = np.flatnonzero(np.all(pairs >= 0, axis=1))
+    pairs = np.sort(pairs[inside], axis=1)
+    ts_energy = np.array([states.records[t].energy for t in inside], dtype=float)
     ts_order = np.argsort(ts_energy, kind="stable")
-    ts_records = [states.records[t] for t in ts_order]
+    ts_records = [states.records[inside[t]] for t in ts_order]
     ts_columns = {
         "energy": ts_energy[ts_order],
         "minima": pairs[ts_order].astype(np.int64),
@@ -537,18 +743,45 @@ def _build_landscape(objective, minima, states, metadata):
         "negative_eigenvalue": _column(ts_records, "negative_eigenvalue"),
         **mode_columns(ts_records, n, transition_states=True),
     }
+    metadata = {
+        **metadata,
+        "n_ts_discarded": len(states) - inside.size,
+        "fraction_connected": _fraction_connected(kept.size, pairs, n_focus),
+    }
     return Landscape(minima_columns, ts_columns, n, metadata)
 
 
-def _progress(stage, counts, minima, states, started):
-    """Counts attached to the progress log records (``record.progress``), for live displays."""
+def _fraction_connected(n_minima, pairs, n_focus=None):
+    """Fraction of minima ``0..n_focus-1`` joined to minimum 0 through the edges ``pairs``.
+
+    ``pairs`` join minima ``0..n_minima-1``; ``n_focus=None`` counts them all.
+    """
+    n_focus = n_minima if n_focus is None else n_focus
+    if n_focus == 0:
+        return 0.0
+    graph = coo_matrix(
+        (np.ones(len(pairs)), (pairs[:, 0], pairs[:, 1])), shape=(n_minima, n_minima)
+    )
+    _, component = connected_components(graph, directed=False)
+    return float(np.mean(component[:n_focus] == component[0]))
+
+
+def _progress(stage, counts, minima, states, budget, focus):
+    """Counts of the progress log records (``record.progress``) and of the callback."""
+    kept, nodes = _support(minima, focus)
+    rank = np.full(len(minima), -1, dtype=np.int64)
+    rank[nodes] = np.arange(nodes.size)
+    pairs = rank[states.pair_array()]
+    pairs = pairs[np.all(pairs >= 0, axis=1)]
     return {
         "stage": stage,
         "hops": counts.values["n_hops_total"],
         "minima": len(minima),
+        "minima_kept": int(kept.size),
         "transition_states": len(states),
         "connection_attempts": counts.values["n_connection_attempts"],
-        "seconds": time.perf_counter() - started,
+        "fraction_connected": _fraction_connected(nodes.size, pairs, kept.size),
+        "seconds": time.perf_counter() - budget.started,
     }
 
 

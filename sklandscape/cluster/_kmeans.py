@@ -80,6 +80,23 @@ class LandscapeKMeans(
     warm_start : bool, default=False
         When ``True``, refitting on the same data continues the exploration
         and adds to ``landscape_``.
+    max_minima : int, "auto" or None, default="auto"
+        The lowest minima kept and connected (the focus of the exploration);
+        minima found above it are counted in
+        ``landscape_.metadata["n_minima_discarded"]`` and not stored, except
+        the stepping stones joining the focus to the global minimum (at most
+        as many again). ``"auto"`` scales with the size of the problem:
+        ``clip(round(1200 (n_params n_samples)^-0.45), 8, 60)``. ``None``:
+        every minimum.
+    energy_window : float or None, default=None
+        Keep only minima within this loss of the global minimum.
+    max_searches : int, "auto" or None, default="auto"
+        Transition-state searches allowed per fit (a machine-independent
+        budget; ``"auto"``: at most eight per kept minimum; ``None``: no
+        cap). The kept minima are joined to the global minimum first.
+    max_time : float or None, default=None
+        Wall-clock limit of the exploration in seconds; machine-dependent, so
+        a fit it cuts short is not reproducible.
     max_iter : int, default=300
         Maximum Lloyd iterations of one local minimisation.
     tol : float, default=0.0
@@ -168,6 +185,10 @@ class LandscapeKMeans(
         random_state=None,
         verbose=0,
         warm_start=False,
+        max_minima="auto",
+        energy_window=None,
+        max_searches="auto",
+        max_time=None,
         max_iter=300,
         tol=0.0,
     ):
@@ -181,6 +202,10 @@ class LandscapeKMeans(
         self.random_state = random_state
         self.verbose = verbose
         self.warm_start = warm_start
+        self.max_minima = max_minima
+        self.energy_window = energy_window
+        self.max_searches = max_searches
+        self.max_time = max_time
         self.max_iter = max_iter
         self.tol = tol
 

@@ -82,6 +82,23 @@ class LandscapeGPRegressor(LandscapeMixin, MultiOutputMixin, RegressorMixin, Bas
         Progress logging.
     warm_start : bool, default=False
         Continue exploring the previous landscape when refitted on the same data.
+    max_minima : int, "auto" or None, default="auto"
+        The lowest minima kept and connected (the focus of the exploration);
+        minima found above it are counted in
+        ``landscape_.metadata["n_minima_discarded"]`` and not stored, except
+        the stepping stones joining the focus to the global minimum (at most
+        as many again). ``"auto"`` scales with the size of the problem:
+        ``clip(round(1200 (n_params n_samples)^-0.45), 8, 60)``. ``None``:
+        every minimum.
+    energy_window : float or None, default=None
+        Keep only minima within this loss of the global minimum.
+    max_searches : int, "auto" or None, default="auto"
+        Transition-state searches allowed per fit (a machine-independent
+        budget; ``"auto"``: at most eight per kept minimum; ``None``: no
+        cap). The kept minima are joined to the global minimum first.
+    max_time : float or None, default=None
+        Wall-clock limit of the exploration in seconds; machine-dependent, so
+        a fit it cuts short is not reproducible.
 
     Attributes
     ----------
@@ -167,6 +184,10 @@ class LandscapeGPRegressor(LandscapeMixin, MultiOutputMixin, RegressorMixin, Bas
         random_state=None,
         verbose=0,
         warm_start=False,
+        max_minima="auto",
+        energy_window=None,
+        max_searches="auto",
+        max_time=None,
     ):
         self.kernel = kernel
         self.alpha = alpha
@@ -182,6 +203,10 @@ class LandscapeGPRegressor(LandscapeMixin, MultiOutputMixin, RegressorMixin, Bas
         self.random_state = random_state
         self.verbose = verbose
         self.warm_start = warm_start
+        self.max_minima = max_minima
+        self.energy_window = energy_window
+        self.max_searches = max_searches
+        self.max_time = max_time
 
     # ----------------------------------------------------------------- fit
     @_fit_context(prefer_skip_nested_validation=True)

@@ -108,6 +108,18 @@ class LandscapeKSelector(ClusterMixin, BaseEstimator):
         landscape of many near-degenerate minima would otherwise take long).
     max_pairs_per_round : int or None, default=10
         Pairs of minima searched per round and K (``None``: no cap).
+    max_minima : int, "auto" or None, default="auto"
+        The lowest minima kept and connected per K (see
+        :class:`~sklandscape.LandscapeKMeans`).
+    energy_window : float or None, default=None
+        Keep only minima within this cost of the global minimum, per K.
+    max_searches : int, "auto" or None, default="auto"
+        Transition-state searches allowed per K (see
+        :class:`~sklandscape.LandscapeKMeans`).
+    max_time : float or None, default=None
+        Wall-clock limit in seconds of each stage (basin-hopping, connection)
+        of each K; machine-dependent, so a fit it cuts short is not
+        reproducible.
     n_jobs : int, default=None
         joblib workers, one K per task (each exploration is serial). Results
         do not depend on it: the seed of every K is drawn before dispatch.
@@ -190,6 +202,10 @@ class LandscapeKSelector(ClusterMixin, BaseEstimator):
         connect=True,
         max_connect_rounds=2,
         max_pairs_per_round=10,
+        max_minima="auto",
+        energy_window=None,
+        max_searches="auto",
+        max_time=None,
         n_jobs=None,
         random_state=None,
         verbose=0,
@@ -204,6 +220,10 @@ class LandscapeKSelector(ClusterMixin, BaseEstimator):
         self.connect = connect
         self.max_connect_rounds = max_connect_rounds
         self.max_pairs_per_round = max_pairs_per_round
+        self.max_minima = max_minima
+        self.energy_window = energy_window
+        self.max_searches = max_searches
+        self.max_time = max_time
         self.n_jobs = n_jobs
         self.random_state = random_state
         self.verbose = verbose
@@ -288,12 +308,19 @@ class LandscapeKSelector(ClusterMixin, BaseEstimator):
             temperature=self.temperature,
             step_size=self.step_size,
             connect=False,
+            max_minima=self.max_minima,
+            energy_window=self.energy_window,
+            max_searches=self.max_searches,
+            max_time=self.max_time,
             n_jobs=1,
             random_state=seed,
             verbose=self.verbose,
         ).fit(X, sample_weight=sample_weight)
         landscape = kmeans.landscape_
         if self.connect and landscape.n_minima > 1 and self.max_connect_rounds > 0:
+            # the selector's own caps on rounds and pairs per round apply as well
+            budget = kmeans._budget(kmeans._objective, X.shape[0])
+            budget.pop("max_connect_rounds", None)
             landscape = explore(
                 kmeans.objective_,
                 n_hops=0,
@@ -302,6 +329,7 @@ class LandscapeKSelector(ClusterMixin, BaseEstimator):
                 landscape=landscape,
                 max_connect_rounds=self.max_connect_rounds,
                 max_pairs_per_round=self.max_pairs_per_round,
+                **budget,
                 n_jobs=1,
                 random_state=seed,
                 verbose=self.verbose,

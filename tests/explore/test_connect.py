@@ -6,7 +6,7 @@ import networkx as nx
 import numpy as np
 import pytest
 
-from sklandscape._explore import Objective
+from sklandscape._explore import FunctionObjective, Objective
 from sklandscape._explore._connect import select_pairs
 
 
@@ -246,3 +246,22 @@ def test_pair_selection_and_searches_complete_a_small_egg_crate():
     }
     assert len(grid_neighbours) == 12
     assert set(found) == grid_neighbours
+
+
+def test_n_targets_limits_targets_but_paths_cross_stepping_stones():
+    """Minima on a line at 0, 1, 2, 3 (energies rising); only the two lowest are targets.
+
+    Minimum 1 (x = 3) is reached from the global minimum (x = 0) through the stepping
+    stones at x = 1 and 2, so its missing connections run through them; near-neighbour
+    pairs join two targets only.
+    """
+    objective = FunctionObjective(lambda x: float(x @ x), 1)
+    x = np.array([[0.0], [3.0], [1.0], [2.0]])
+    energy = [0.0, 1.0, 2.0, 3.0]
+    pairs = select_pairs(x, energy, [], set(), objective, n_neighbours=0, n_targets=2)
+    assert pairs == [(0, 2), (2, 3), (1, 3)]
+    # the last stepping stone joined: nothing is missing, and the only target pair is (0, 1)
+    joined = [[0, 2], [2, 3], [1, 3]]
+    assert select_pairs(x, energy, joined, set(), objective, n_neighbours=0, n_targets=2) == []
+    neighbours = select_pairs(x, energy, joined, set(), objective, n_neighbours=3, n_targets=2)
+    assert neighbours == [(0, 1)]

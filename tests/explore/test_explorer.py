@@ -443,3 +443,168 @@ def test_warm_start_needs_a_landscape_of_the_same_objective():
     other_size = explore(DoubleWell1D(), n_hops=2, n_chains=1, connect=False, random_state=0)
     with pytest.raises(ValueError, match="n_params"):
         explore(TwoGaussians(), connect=False, landscape=other_size)
+
+
+# ------------------------------------------------------------------ budget and focus
+def egg_crate_wells(surface):
+    """The 49 grid minima (analytic roots of g') sorted by energy."""
+    wells, _ = egg_crate_stationary_points(surface)
+    points = np.array([(a, b) for a in wells for b in wells])
+    energy = surface.one_dimensional(points, 0).sum(axis=1)
+    order = np.argsort(energy, kind="stable")
+    return points[order], energy[order]
+
+
+def connected_to_global_minimum(landscape):
+    """Minima joined to minimum 0 through the TS table (breadth-first search, no scipy)."""
+    neighbours = {i: set() for i in range(landscape.n_minima)}
+    for a, b in landscape.transition_states.minima:
+        neighbours[int(a)].add(int(b))
+        neighbours[int(b)].add(int(a))
+    seen, frontier = {0}, [0]
+    while frontier:
+        frontier = [j for i in frontier for j in neighbours[i] if j not in seen]
+        seen.update(frontier)
+    return seen
+
+
+def test_quench_and_search_budgets_are_exact(monkeypatch):
+    """n_chains * (n_hops + 1) quenches in basin-hopping; exactly max_searches searches."""
+    from sklandscape._explore import _basin_hopping, _transition_state
+
+    quenches, searches = [], []
+    quench, find = _basin_hopping.quench, _transition_state.find_connections
+    monkeypatch.setattr(_basin_hopping, "quench", lambda *a: quenches.append(1) or quench(*a))
+    monkeypatch.setattr(
+        _transition_state, "find_connections", lambda *a: searches.append(1) or find(*a)
+    )
+    landscape = explore(
+        SeparableEggCrate(), n_hops=40, n_chains=3, max_searches=7, n_jobs=1, random_state=0
+    )
+    assert len(quenches) == 3 * (40 + 1)
+    assert len(searches) == 7
+    meta = landscape.metadata
+    assert meta["n_searches"] == meta["n_connection_attempts"] == 7
+    assert meta["stopped_by"] == "max_searches"
+
+
+def test_focus_keeps_the_lowest_minima_and_searches_only_between_them(monkeypatch):
+    from sklandscape._explore import _transition_state
+
+    surface = SeparableEggCrate()
+    wells, energies = egg_crate_wells(surface)
+    ends = []
+    find = _transition_state.find_connections
+
+    def recording(objective, x_a, x_b, rng):
+        ends.extend([x_a, x_b])
+        return find(objective, x_a, x_b, rng)
+
+    monkeypatch.setattr(_transition_state, "find_connections", recording)
+    landscape = explore(surface, n_hops=200, n_chains=4, max_minima=6, random_state=0)
+    # basin-hopping finds all 49 wells (test_egg_crate_every_minimum_found); 6 are kept
+    meta = landscape.metadata
+    assert (meta["n_minima_found"], meta["n_minima_discarded"]) == (49, 43)
+    np.testing.assert_allclose(landscape.minima.energy, energies[:6], atol=1e-9)
+    # every search joined two of the six lowest wells: higher minima are never targets (and on
+    # this surface no stepping stone above the focus is needed to join the six)
+    distances = np.linalg.norm(np.array(ends)[:, None] - wells[None], axis=-1)
+    assert ends and np.all(distances.argmin(axis=1) < 6)
+    assert np.all(distances.min(axis=1) < 1e-6)
+    # every kept minimum is joined to the global minimum, the run completed within its budget
+    assert connected_to_global_minimum(landscape) == set(range(6))
+    assert meta["fraction_connected"] == 1.0
+    assert meta["stopped_by"] == "complete"
+    assert_landscape_properties(surface, landscape)
+
+
+def test_energy_window_keeps_the_minima_within_it():
+    surface = SeparableEggCrate()
+    _, energies = egg_crate_wells(surface)
+    window = 1.0
+    landscape = explore(
+        surface, n_hops=200, n_chains=4, energy_window=window, connect=False, random_state=0
+    )
+    expected = energies[energies <= energies[0] + window]
+    np.testing.assert_allclose(landscape.minima.energy, expected, atol=1e-9)
+    assert landscape.metadata["n_minima_discarded"] == 49 - expected.size
+
+
+def test_kept_minima_connected_to_global_minimum_first():
+    """With a budget of searches too small for a complete landscape, the missing connections
+    to the global minimum come first: every kept minimum is joined to it."""
+    surface = SeparableEggCrate()
+    landscape = explore(
+        surface, n_hops=200, n_chains=4, max_minima=15, max_searches=30, random_state=0
+    )
+    assert landscape.n_minima == 15
+    assert landscape.metadata["n_searches"] <= 30
+    assert connected_to_global_minimum(landscape) == set(range(15))
+    assert landscape.metadata["fraction_connected"] == 1.0
+    assert_landscape_properties(surface, landscape)
+
+
+@pytest.mark.parametrize("backend", ["threading", "loky"])
+def test_budgeted_landscape_identical_for_any_n_jobs_and_backend(backend):
+    surface = SeparableEggCrate()
+    kwargs = dict(n_hops=30, n_chains=3, max_minima=8, max_searches=5, random_state=5)
+    serial = explore(surface, n_jobs=1, **kwargs)
+    with parallel_config(backend=backend):
+        parallel = explore(surface, n_jobs=2, **kwargs)
+    assert_same_landscape(serial, parallel)
+    # eight focused minima need at least seven transition states: five searches are binding
+    assert serial.metadata["n_searches"] == 5
+
+
+def test_callback_stops_the_connection_stage_with_a_valid_landscape():
+    surface = SeparableEggCrate()
+    calls = []
+
+    def callback(progress):
+        calls.append(progress)
+        return progress["stage"] == "connecting"
+
+    landscape = explore(surface, n_hops=100, n_chains=2, callback=callback, random_state=0)
+    stages = [call["stage"] for call in calls]
+    assert stages == ["basin-hopping", "basin-hopping", "connecting"]
+    assert calls[1]["hops"] == 200 and calls[1]["minima"] == calls[1]["minima_kept"]
+    meta = landscape.metadata
+    assert meta["stopped_by"] == "callback"
+    # one chunk of the first round was searched (4 chunks per worker, one worker)
+    assert 0 < meta["n_searches"] == calls[2]["connection_attempts"]
+    assert landscape.n_transition_states == calls[2]["transition_states"] > 0
+    assert_landscape_properties(surface, landscape)
+
+
+def test_callback_stops_basin_hopping_after_a_chain():
+    landscape = explore(
+        SeparableEggCrate(), n_hops=20, n_chains=3, callback=lambda p: True, random_state=0
+    )
+    meta = landscape.metadata
+    assert meta["n_hops_total"] == 20  # the first chain only
+    assert meta["stopped_by"] == "callback" and meta["n_searches"] == 0
+    assert landscape.n_minima >= 1 and landscape.n_transition_states == 0
+
+
+def test_max_time_stops_the_run():
+    """Machine-dependent by design; a zero-length limit stops after the first chain."""
+    landscape = explore(SeparableEggCrate(), n_hops=20, n_chains=3, max_time=1e-9, random_state=0)
+    assert landscape.metadata["stopped_by"] == "max_time"
+    assert landscape.metadata["n_hops_total"] == 20
+
+
+@pytest.mark.parametrize(
+    "kwargs, error, match",
+    [
+        (dict(max_minima=0), ValueError, "max_minima"),
+        (dict(max_minima=2.5), TypeError, "max_minima"),
+        (dict(max_searches=-1), ValueError, "max_searches"),
+        (dict(energy_window=-1.0), ValueError, "energy_window"),
+        (dict(energy_window=np.nan), ValueError, "energy_window"),
+        (dict(max_time=0.0), ValueError, "max_time"),
+        (dict(callback="stop"), TypeError, "callback"),
+    ],
+)
+def test_bad_budget(kwargs, error, match):
+    with pytest.raises(error, match=match):
+        explore(lambda x: float(x @ x), x0=[0.5], connect=False, **kwargs)

@@ -1,0 +1,137 @@
+"""The budget and focus of an exploration: how much work, and on which minima.
+
+Two kinds of limit bound :func:`~._explorer.explore`:
+
+* **Deterministic limits**, in units that do not depend on the machine: the
+  basin-hopping quenches (``n_chains * (n_hops + 1)``), the double-ended
+  transition-state searches (``max_searches``), and the minima kept
+  (``max_minima`` lowest, within ``energy_window`` of the global minimum).
+  The same ``random_state`` gives the same landscape for any ``n_jobs``.
+* **Machine-dependent limits**: a wall-clock ``max_time`` and a user
+  ``callback`` that may stop the run. Where they stop depends on the speed of
+  the machine (or on the callback), so a run they cut short is not
+  reproducible.
+
+The *focus* is the set of kept minima: the ``max_minima`` lowest minima whose
+energy is at most ``E_0 + energy_window``, ``E_0`` the lowest energy found.
+Only kept minima are connection targets. The next ``max_minima`` minima above
+the focus are stepping stones that paths of transition states to the global
+minimum may cross; they enter the returned landscape only when joined to it.
+So at most ``2 * max_minima`` minima (and the transition states between them)
+are returned, which bounds the memory and the connection work whatever
+basin-hopping and the pushoffs find.
+"""
+
+import numbers
+import time
+
+import numpy as np
+
+__all__ = ["Budget", "focus_indices"]
+
+
+def focus_indices(energies, max_minima=None, energy_window=None):
+    """Indices of the kept minima, by increasing energy (ties by index).
+
+    Parameters
+    ----------
+    energies : array-like of shape (n_minima,)
+    max_minima : int or None
+        Keep at most this many of the lowest minima (``None``: no cap).
+    energy_window : float or None
+        Keep only minima with ``E <= min(E) + energy_window`` (``None``: no window).
+
+    Returns
+    -------
+    ndarray of int
+
+    Examples
+    --------
+    >>> focus_indices([3.0, 0.0, 1.0, 0.5], max_minima=3, energy_window=0.9)
+    array([1, 3])
+    """
+    energies = np.asarray(energies, dtype=float)
+    order = np.lexsort((np.arange(energies.size), energies))
+    if order.size and energy_window is not None:
+        order = order[energies[order] <= energies[order[0]] + energy_window]
+    if max_minima is not None:
+        order = order[:max_minima]
+    return order
+
+
+class Budget:
+    """The limits of one :func:`~._explorer.explore` call and the reason it stopped.
+
+    Parameters
+    ----------
+    max_searches : int or None
+        Double-ended transition-state searches allowed (``None``: no cap).
+    max_time : float or None
+        Wall-clock seconds (machine-dependent; ``None``: no limit). Checked
+        after every basin-hopping chain and every chunk of searches, so a run
+        may overrun it by one such unit of work.
+    callback : callable or None
+        ``callback(progress) -> bool``; ``True`` stops the run.
+    started : float
+        ``time.perf_counter()`` at the start of the run.
+    """
+
+    def __init__(self, max_searches=None, max_time=None, callback=None, started=None):
+        self.max_searches = max_searches
+        self.max_time = max_time
+        self.callback = callback
+        self.started = time.perf_counter() if started is None else started
+        self.n_searches = 0
+        self.stopped_by = None
+
+    def searches_left(self):
+        """Searches still allowed (``None``: unlimited)."""
+        if self.max_searches is None:
+            return None
+        return max(self.max_searches - self.n_searches, 0)
+
+    def check(self, progress):
+        """Call the callback and the clock; ``True`` when the run must stop.
+
+        The first reason found is kept in :attr:`stopped_by` (``"callback"``
+        or ``"max_time"``).
+        """
+        if self.stopped_by is not None:
+            return True
+        if self.callback is not None and self.callback(dict(progress)):
+            self.stopped_by = "callback"
+        elif self.max_time is not None and time.perf_counter() - self.started >= self.max_time:
+            self.stopped_by = "max_time"
+        return self.stopped_by is not None
+
+
+def check_budget(max_minima, energy_window, max_searches, max_time, callback):
+    """Validate the budget arguments of :func:`~._explorer.explore`; return them cleaned."""
+    if max_minima is not None:
+        max_minima = _check_integer(max_minima, "max_minima", 1)
+    if max_searches is not None:
+        max_searches = _check_integer(max_searches, "max_searches", 0)
+    if energy_window is not None:
+        energy_window = _check_real(energy_window, "energy_window", allow_zero=True)
+    if max_time is not None:
+        max_time = _check_real(max_time, "max_time", allow_zero=False)
+    if callback is not None and not callable(callback):
+        raise TypeError(f"callback must be callable or None, got {type(callback).__name__}.")
+    return max_minima, energy_window, max_searches, max_time
+
+
+def _check_integer(value, name, minimum):
+    if isinstance(value, bool | np.bool_) or not isinstance(value, numbers.Integral):
+        raise TypeError(f"{name} must be an integer or None, got {type(value).__name__}.")
+    if value < minimum:
+        raise ValueError(f"{name} must be >= {minimum}, got {value}.")
+    return int(value)
+
+
+def _check_real(value, name, allow_zero):
+    if isinstance(value, bool | np.bool_) or not isinstance(value, numbers.Real):
+        raise TypeError(f"{name} must be a real number or None, got {type(value).__name__}.")
+    value = float(value)
+    if np.isnan(value) or value < 0 or (value == 0 and not allow_zero):
+        raise ValueError(f"{name} must be {'>= 0' if allow_zero else '> 0'}, got {value}.")
+    return value
