@@ -319,7 +319,7 @@ class LandscapeKSelector(ClusterMixin, BaseEstimator):
         landscape = kmeans.landscape_
         if self.connect and landscape.n_minima > 1 and self.max_connect_rounds > 0:
             # the selector's own caps on rounds and pairs per round apply as well
-            budget = kmeans._budget(kmeans._objective, X.shape[0])
+            budget = kmeans._budget(kmeans.objective_, X.shape[0])
             budget.pop("max_connect_rounds", None)
             landscape = explore(
                 kmeans.objective_,
