@@ -94,3 +94,44 @@ def landscapes(draw, *, with_x=False, extra_columns=False):
     }
     metadata = {"n_hops_total": draw(st.integers(0, 1000)), "note": draw(st.text(max_size=5))}
     return Landscape(minima, states, n_params, metadata)
+
+
+def random_landscape(
+    rng,
+    n_min,
+    n_extra,
+    *,
+    energy_scale=1.0,
+    barrier_offset=0.0,
+    barrier_scale=1.0,
+    symmetry_orders=False,
+):
+    """A connected random kinetic network: a random tree plus ``n_extra`` TSs (some parallel).
+
+    Minimum energies are ``energy_scale * N(0, 1)``; each TS lies ``barrier_offset +
+    barrier_scale * Exp(1)`` above the higher of its minima; log Hessian products are
+    ``N(0, 1)``; with ``symmetry_orders``, every point gets an order of 1 or 2.
+    """
+    pairs = [(i, int(rng.integers(0, i))) for i in range(1, n_min)]
+    pairs += [tuple(int(v) for v in rng.choice(n_min, 2, replace=False)) for _ in range(n_extra)]
+    pairs = np.array(pairs)
+    energy = energy_scale * rng.normal(size=n_min)
+    ts_energy = np.maximum(energy[pairs[:, 0]], energy[pairs[:, 1]])
+    ts_energy = ts_energy + barrier_offset + barrier_scale * rng.exponential(size=len(pairs))
+    orders = {}
+    minima_lhp = rng.normal(size=n_min)
+    ts_lhp = rng.normal(size=len(pairs))
+    if symmetry_orders:
+        orders = {
+            "minima_symmetry_order": rng.integers(1, 3, size=n_min),
+            "ts_symmetry_order": rng.integers(1, 3, size=len(pairs)),
+        }
+    return Landscape.from_arrays(
+        energy,
+        ts_energy,
+        pairs,
+        minima_log_hessian_product=minima_lhp,
+        ts_log_hessian_product=ts_lhp,
+        n_params=4,
+        **orders,
+    )

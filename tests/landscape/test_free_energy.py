@@ -4,30 +4,21 @@ import matplotlib
 import numpy as np
 import pytest
 from scipy.special import logsumexp
+from shared import random_landscape
 
 from sklandscape import Landscape
 
 matplotlib.use("Agg")
 
 
-def random_landscape(seed, n_min=15, n_extra=12, barrier_offset=0.0):
+def seeded_landscape(seed, n_min=15, n_extra=12, barrier_offset=0.0):
     """A connected random landscape with parallel TSs, mode data and symmetry orders."""
-    rng = np.random.default_rng(seed)
-    pairs = [(i, int(rng.integers(0, i))) for i in range(1, n_min)]
-    pairs += [tuple(int(v) for v in rng.choice(n_min, 2, replace=False)) for _ in range(n_extra)]
-    pairs = np.array(pairs)
-    energy = rng.normal(size=n_min)
-    ts_energy = np.maximum(energy[pairs[:, 0]], energy[pairs[:, 1]])
-    ts_energy = ts_energy + barrier_offset + rng.exponential(size=len(pairs))
-    return Landscape.from_arrays(
-        energy,
-        ts_energy,
-        pairs,
-        minima_log_hessian_product=rng.normal(size=n_min),
-        ts_log_hessian_product=rng.normal(size=len(pairs)),
-        n_params=4,
-        minima_symmetry_order=rng.integers(1, 3, size=n_min),
-        ts_symmetry_order=rng.integers(1, 3, size=len(pairs)),
+    return random_landscape(
+        np.random.default_rng(seed),
+        n_min,
+        n_extra,
+        barrier_offset=barrier_offset,
+        symmetry_orders=True,
     )
 
 
@@ -43,7 +34,7 @@ def tst_log_rates(ls, T):
 
 @pytest.mark.parametrize("seed", range(3))
 def test_threshold_zero_changes_nothing(seed):
-    ls = random_landscape(seed, barrier_offset=1.0)
+    ls = seeded_landscape(seed, barrier_offset=1.0)
     T = 0.3  # barriers of at least 1 in energy: every free-energy barrier is positive
     fe = ls.free_energy_landscape(T, threshold=0.0)
     groups = fe.metadata["groups"]
@@ -64,7 +55,7 @@ def test_threshold_zero_changes_nothing(seed):
 
 @pytest.mark.parametrize("threshold", [0.2, 0.5, 1.0])
 def test_groups_sum_their_members_and_rates_obey_detailed_balance(threshold):
-    ls = random_landscape(7, n_min=25, n_extra=20)
+    ls = seeded_landscape(7, n_min=25, n_extra=20)
     T = 0.4
     fe = ls.free_energy_landscape(T, threshold=threshold)
     assert fe.n_minima < ls.n_minima
@@ -121,14 +112,14 @@ def test_regrouping_by_hand():
 def test_free_energy_disconnectivity_graph_draws():
     import matplotlib.pyplot as plt
 
-    fe = random_landscape(3).free_energy_landscape(0.5, threshold=0.3)
+    fe = seeded_landscape(3).free_energy_landscape(0.5, threshold=0.3)
     ax = fe.plot_disconnectivity()
     assert ax.get_lines() or ax.collections
     plt.close("all")
 
 
 def test_free_energy_landscape_errors():
-    ls = random_landscape(0)
+    ls = seeded_landscape(0)
     with pytest.raises(ValueError, match="non-negative"):
         ls.free_energy_landscape(0.3, threshold=-1.0)
     with pytest.raises(ValueError, match="single temperature"):

@@ -3,27 +3,10 @@
 import mpmath
 import numpy as np
 import pytest
+from shared import random_landscape
 
 from sklandscape import Landscape
 from sklandscape.landscape._graph_transformation import GraphTransformation
-
-
-def random_landscape(rng, n_min, n_extra, energy_scale=1.0, barrier_scale=1.0):
-    """A connected random landscape: a random tree plus extra TSs (some parallel)."""
-    pairs = [(i, int(rng.integers(0, i))) for i in range(1, n_min)]
-    pairs += [tuple(int(v) for v in rng.choice(n_min, 2, replace=False)) for _ in range(n_extra)]
-    pairs = np.array(pairs)
-    energy = energy_scale * rng.normal(size=n_min)
-    ts_energy = np.maximum(energy[pairs[:, 0]], energy[pairs[:, 1]])
-    ts_energy = ts_energy + barrier_scale * rng.exponential(size=len(pairs))
-    return Landscape.from_arrays(
-        energy,
-        ts_energy,
-        pairs,
-        minima_log_hessian_product=rng.normal(size=n_min),
-        ts_log_hessian_product=rng.normal(size=len(pairs)),
-        n_params=4,
-    )
 
 
 def rate_matrix(ls, T, dps=None):
