@@ -10,25 +10,17 @@ project declares (``pyproject.toml``) and the newest were both checked with it.
 """
 
 from sklearn.base import _fit_context
-from sklearn.utils._param_validation import (
-    HasMethods,
-    Interval,
-    InvalidParameterError,
-    StrOptions,
-    validate_params,
-)
+from sklearn.utils._param_validation import HasMethods, Interval, StrOptions
 from sklearn.utils.metadata_routing import _raise_for_params, _routing_enabled
 from sklearn.utils.validation import _check_sample_weight, _num_samples
 
 __all__ = [
     "HasMethods",
     "Interval",
-    "InvalidParameterError",
     "StrOptions",
     "_check_sample_weight",
     "_fit_context",
     "_num_samples",
     "_raise_for_params",
     "_routing_enabled",
-    "validate_params",
 ]

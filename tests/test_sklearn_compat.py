@@ -13,18 +13,18 @@ import numpy as np
 import pytest
 import sklearn
 from sklearn.base import BaseEstimator
+from sklearn.utils._param_validation import InvalidParameterError, validate_params
 
 import sklandscape
 from sklandscape._sklearn_compat import (
     HasMethods,
     Interval,
-    InvalidParameterError,
     StrOptions,
     _check_sample_weight,
     _fit_context,
+    _num_samples,
     _raise_for_params,
     _routing_enabled,
-    validate_params,
 )
 
 PACKAGE = Path(sklandscape.__file__).resolve().parent
@@ -65,8 +65,9 @@ def test_fit_context_validates_the_parameter_constraints():
         Estimator(alpha=-1.0).fit()
 
 
-def test_check_sample_weight():
+def test_check_sample_weight_and_num_samples():
     X = np.zeros((3, 2))
+    assert _num_samples(X) == 3 and _num_samples([[1], [2]]) == 2
     np.testing.assert_array_equal(_check_sample_weight(None, X), np.ones(3))
     np.testing.assert_array_equal(_check_sample_weight(2.0, X), np.full(3, 2.0))
     with pytest.raises(ValueError, match="Negative values"):
