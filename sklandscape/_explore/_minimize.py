@@ -7,11 +7,18 @@ has the required number of negative eigenvalues (0 for a minimum, 1 for a
 transition state) and no unexpected zero eigenvalue.
 """
 
-import math
 from dataclasses import dataclass, field
 
 import numpy as np
 from threadpoolctl import ThreadpoolController
+
+from ._optimizer import (
+    ZERO_EIGENVALUE_RTOL,
+    NonFiniteEnergyError,
+    capped_descent,
+    checked_value_and_grad,
+    newton_polish,
+)
 
 __all__ = [
     "MinimizeResult",
@@ -30,16 +37,6 @@ __all__ = [
 
 #: Multiple of ``Objective.gtol`` accepted when verifying a stationary point.
 VERIFY_GTOL_FACTOR = 10.0
-#: Eigenvalues with ``|lambda| <= ZERO_EIGENVALUE_RTOL * max(1, max|lambda|)`` count as zero.
-ZERO_EIGENVALUE_RTOL = 1e-7
-#: Newton polishing steps tried when L-BFGS stops just short of ``gtol``.
-MAX_NEWTON_STEPS = 5
-#: Steps (s, y) kept by the limited-memory BFGS update.
-LBFGS_MEMORY = 10
-#: Step halvings tried before the L-BFGS memory is reset (or, without memory, it stops).
-LBFGS_MAX_HALVINGS = 30
-#: Energy rise accepted by the Armijo test, relative to max(1, |E|): rounding only.
-LBFGS_ENERGY_RISE = 1e-14
 
 
 _BLAS_CONTROLLER = None
@@ -59,10 +56,6 @@ def single_threaded_blas():
     if _BLAS_CONTROLLER is None:
         _BLAS_CONTROLLER = ThreadpoolController()
     return _BLAS_CONTROLLER.limit(limits=1, user_api="blas")
-
-
-class NonFiniteEnergyError(FloatingPointError):
-    """The objective returned NaN or inf (energy or gradient)."""
 
 
 @dataclass(frozen=True)
@@ -152,13 +145,6 @@ class VerifiedMinimum:
     n_evaluations: int
 
 
-def _checked_value_and_grad(objective, x):
-    energy, grad = objective.value_and_grad(x)
-    if not math.isfinite(energy) or not np.isfinite(grad).all():
-        raise NonFiniteEnergyError(f"non-finite energy or gradient at x={x!r}")
-    return energy, grad
-
-
 def free_mask(objective, x, grad, *, atol=None):
     """Boolean mask of the free coordinates at ``x``.
 
@@ -186,17 +172,19 @@ def local_minimize(objective, x0, *, maxiter=10_000, max_step=None):
     """Minimise ``objective`` from ``x0`` to ``objective.gtol`` by step-limited L-BFGS.
 
     A projected limited-memory BFGS (Nocedal, Math. Comp. 35, 773, 1980) in
-    the style of GMIN/OPTIM: the quasi-Newton direction ``d = -H g`` (two-loop
-    recursion over the last :data:`LBFGS_MEMORY` steps, computed in the free
-    subspace of :func:`free_mask`) is scaled down to at most ``max_step``,
-    the step ``x + d`` is clipped into the bounds, and halved until the
-    energy satisfies the Armijo condition ``E(x') <= E(x) + 1e-4 g.(x' - x)``.
+    the style of GMIN/OPTIM, :func:`~._optimizer.capped_descent`: the
+    quasi-Newton direction ``d = -H g`` (two-loop recursion over the last
+    :data:`~._optimizer.LBFGS_MEMORY` steps, in the free subspace of
+    :func:`free_mask`) is scaled down to at most ``max_step``, the step
+    ``x + d`` is clipped into the bounds, and halved until the energy
+    satisfies the Armijo condition ``E(x') <= E(x) + 1e-4 g.(x' - x)``.
     The step limit keeps the minimiser in the basin of attraction of ``x0``
     (an unrestricted line search may leap over a ridge into a lower basin),
     which basin-hopping and transition-state pushoffs both rely on. It stops
     when the projected gradient max-norm is below ``objective.gtol``; if it
-    stalls just above (rounding near machine precision), a few Newton steps
-    in the free subspace polish the result. BLAS runs on one thread
+    stalls above ``VERIFY_GTOL_FACTOR * gtol`` (rounding near machine
+    precision), a few damped Newton steps in the free subspace
+    (:func:`~._optimizer.newton_polish`) finish it. BLAS runs on one thread
     (:func:`single_threaded_blas`).
 
     Parameters
@@ -225,112 +213,48 @@ def local_minimize(objective, x0, *, maxiter=10_000, max_step=None):
 
 
 def _local_minimize(objective, x0, maxiter, max_step):
-    n_evaluations = 0
+    x = np.asarray(x0, dtype=float)
+    subspace, project_point = None, None
+    if objective.bounds is not None:
+        low, high = objective.finite_bounds()
+        x = np.clip(x, low, high)
 
-    def fun(x):
-        nonlocal n_evaluations
-        n_evaluations += 1
-        return _checked_value_and_grad(objective, x)
+        def subspace(point, grad):
+            free = free_mask(objective, point, grad)
+            return lambda vector: np.where(free, vector, 0.0)
 
-    x, energy, grad, message = _step_limited_lbfgs(objective, x0, fun, maxiter, max_step)
+        def project_point(point):
+            return np.clip(point, low, high)
+
+    energy, grad = checked_value_and_grad(objective, x)
+    descent = capped_descent(
+        objective,
+        x,
+        energy,
+        grad,
+        max_step=max_step,
+        max_iterations=maxiter,
+        gtol=objective.gtol,
+        subspace=subspace,
+        project_point=project_point,
+    )
+    x, energy, grad = descent.x, descent.energy, descent.grad
+    n_evaluations = 1 + descent.n_evaluations
     tolerance = objective.gtol * VERIFY_GTOL_FACTOR
     if np.max(np.abs(projected_gradient(objective, x, grad))) > tolerance:
-        x, energy, grad = _newton_polish(objective, x, energy, grad, fun)
+        x, energy, grad, spent = newton_polish(
+            objective,
+            x,
+            energy,
+            grad,
+            gtol=objective.gtol,
+            free=lambda point, gradient: free_mask(objective, point, gradient),
+            zero_modes=None if objective.n_zero_modes else np.empty((0, 0)),
+            project_point=objective.project_into_bounds,
+        )
+        n_evaluations += spent
     converged = bool(np.max(np.abs(projected_gradient(objective, x, grad))) <= tolerance)
-    return MinimizeResult(x, float(energy), grad, converged, n_evaluations, message)
-
-
-def _two_loop_direction(gradient, steps, differences, inverse_curvatures, scale):
-    """``-H g`` of the L-BFGS inverse-Hessian approximation (two-loop recursion)."""
-    q = gradient.copy()
-    alphas = []
-    for s, y, rho in zip(
-        reversed(steps), reversed(differences), reversed(inverse_curvatures), strict=True
-    ):
-        alpha = rho * (s @ q)
-        q -= alpha * y
-        alphas.append(alpha)
-    r = scale * q
-    for s, y, rho, alpha in zip(
-        steps, differences, inverse_curvatures, reversed(alphas), strict=True
-    ):
-        r += (alpha - rho * (y @ r)) * s
-    return -r
-
-
-def _step_limited_lbfgs(objective, x0, fun, maxiter, max_step):
-    """The iterations of :func:`local_minimize`; returns ``(x, energy, grad, message)``."""
-    bounded = objective.bounds is not None
-    low, high = objective._finite_bounds()
-    x = np.asarray(x0, dtype=float)
-    if bounded:
-        x = np.clip(x, low, high)
-    energy, grad = fun(x)
-    steps, differences, inverse_curvatures = [], [], []
-    for _ in range(maxiter):
-        free = free_mask(objective, x, grad) if bounded else None
-        gradient = grad if free is None else np.where(free, grad, 0.0)
-        gradient_norm = math.sqrt(gradient @ gradient)
-        if np.max(np.abs(gradient)) <= objective.gtol:
-            return x, energy, grad, "projected gradient below gtol"
-        if steps:
-            scale = (steps[-1] @ differences[-1]) / (differences[-1] @ differences[-1])
-            direction = _two_loop_direction(
-                gradient, steps, differences, inverse_curvatures, scale
-            )
-            if free is not None:
-                direction[~free] = 0.0
-        if not steps or direction @ gradient >= 0:  # first step, or memory gone bad
-            steps.clear(), differences.clear(), inverse_curvatures.clear()
-            direction = -gradient * min(1.0, max_step / gradient_norm)
-        length = math.sqrt(direction @ direction)
-        if length > max_step:
-            direction *= max_step / length
-        allowed_rise = LBFGS_ENERGY_RISE * max(1.0, abs(energy))
-        for _ in range(LBFGS_MAX_HALVINGS):
-            trial = x + direction
-            if bounded:
-                trial = np.clip(trial, low, high)
-            trial_energy, trial_grad = fun(trial)
-            if trial_energy <= energy + 1e-4 * (grad @ (trial - x)) + allowed_rise:
-                break
-            direction *= 0.5
-        else:
-            if not steps:
-                return x, energy, grad, "no decrease along the steepest-descent direction"
-            steps.clear(), differences.clear(), inverse_curvatures.clear()
-            continue
-        step, difference = trial - x, trial_grad - grad
-        curvature = step @ difference
-        if curvature > 1e-10 * math.sqrt((step @ step) * (difference @ difference)):
-            steps.append(step)
-            differences.append(difference)
-            inverse_curvatures.append(1.0 / curvature)
-            if len(steps) > LBFGS_MEMORY:
-                del steps[0], differences[0], inverse_curvatures[0]
-        x, energy, grad = trial, trial_energy, trial_grad
-    return x, energy, grad, "maxiter reached"
-
-
-def _newton_polish(objective, x, energy, grad, fun):
-    """Newton steps in the free subspace while they lower the gradient norm."""
-    for _ in range(MAX_NEWTON_STEPS):
-        free = free_mask(objective, x, grad)
-        hess = objective.hessian(x)[np.ix_(free, free)]
-        eigenvalues = np.linalg.eigvalsh(hess)
-        if eigenvalues.size == 0 or eigenvalues[0] <= 0:
-            break
-        step = np.zeros_like(x)
-        step[free] = -np.linalg.solve(hess, grad[free])
-        trial = objective.project_into_bounds(x + step)
-        trial_energy, trial_grad = fun(trial)
-        old_norm = np.max(np.abs(projected_gradient(objective, x, grad)))
-        if np.max(np.abs(projected_gradient(objective, trial, trial_grad))) >= old_norm:
-            break
-        x, energy, grad = trial, trial_energy, trial_grad
-        if np.max(np.abs(projected_gradient(objective, x, grad))) <= objective.gtol:
-            break
-    return x, energy, grad
+    return MinimizeResult(x, float(energy), grad, converged, n_evaluations, descent.message)
 
 
 def verify_stationary_point(objective, x, *, index, grad=None, hessian=None):
@@ -370,7 +294,7 @@ def verify_stationary_point(objective, x, *, index, grad=None, hessian=None):
     x = np.asarray(x, dtype=float)
     if grad is None:
         try:
-            _, grad = _checked_value_and_grad(objective, x)
+            _, grad = checked_value_and_grad(objective, x)
         except NonFiniteEnergyError:
             return None
     free = free_mask(objective, x, grad)
@@ -414,7 +338,7 @@ def verify_stationary_point(objective, x, *, index, grad=None, hessian=None):
 
 def box_widths(objective):
     """``high - low`` of every coordinate (infinite without bounds)."""
-    low, high = objective._finite_bounds()
+    low, high = objective.finite_bounds()
     return high - low
 
 

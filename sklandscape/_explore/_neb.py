@@ -40,13 +40,12 @@ from dataclasses import dataclass
 
 import numpy as np
 
-from ._minimize import NonFiniteEnergyError
+from ._optimizer import FIREStepper, LBFGSMemory, NonFiniteEnergyError, checked_value_and_grad
 
 __all__ = [
     "BandResult",
     "BandTop",
     "DNEBComponents",
-    "LBFGSMemory",
     "band_maxima",
     "band_top",
     "band_tangents",
@@ -307,79 +306,13 @@ def band_top(objective, images, energies):
         if not np.any(segment):
             continue
         point = images[start] + objective.segment_maximum(images[start], images[end]) * segment
-        energy, grad = objective.value_and_grad(point)
-        grad = np.asarray(grad, dtype=float)
-        if not (np.isfinite(energy) and np.all(np.isfinite(grad))):
+        try:
+            energy, grad = checked_value_and_grad(objective, point)
+        except NonFiniteEnergyError:
             continue
         if best is None or energy > best.energy:
             best = BandTop(float(energy), point, grad, segment)
     return best
-
-
-class LBFGSMemory:
-    """Limited-memory BFGS inverse-Hessian estimate (Nocedal, Math. Comp. 35, 773 (1980)).
-
-    Stores the last ``size`` pairs ``s_k = x_{k+1} - x_k``,
-    ``y_k = g_{k+1} - g_k`` and applies the two-loop recursion with the
-    initial scaling ``gamma = s.y / y.y`` of the newest pair. Pairs with
-    ``s.y <= 0`` (no positive curvature) are skipped, which keeps the
-    estimate positive definite.
-
-    Parameters
-    ----------
-    size : int
-        Number of stored pairs.
-    initial_scale : float
-        ``gamma`` used before any pair is stored.
-    """
-
-    def __init__(self, size, initial_scale):
-        self.size = size
-        self.initial_scale = float(initial_scale)
-        self.reset()
-
-    def __len__(self):
-        return len(self._s)
-
-    def reset(self, initial_scale=None):
-        """Forget every stored pair (and optionally set a new ``initial_scale``)."""
-        if initial_scale is not None:
-            self.initial_scale = float(initial_scale)
-        self._s = []
-        self._y = []
-        self._rho = []
-        self._gamma = self.initial_scale
-
-    def update(self, s, y):
-        """Store the pair ``(s, y)`` if it has positive curvature."""
-        sy = float(s @ y)
-        yy = float(y @ y)
-        if sy <= 1e-12 * np.sqrt(float(s @ s) * yy) or yy == 0:
-            return
-        if len(self._s) == self.size:
-            self._s.pop(0)
-            self._y.pop(0)
-            self._rho.pop(0)
-        self._s.append(s)
-        self._y.append(y)
-        self._rho.append(1.0 / sy)
-        self._gamma = sy / yy
-
-    def direction(self, grad):
-        """The quasi-Newton direction ``-H_k grad``."""
-        q = np.array(grad, dtype=float, copy=True)
-        alphas = []
-        for s, y, rho in zip(
-            reversed(self._s), reversed(self._y), reversed(self._rho), strict=True
-        ):
-            alpha = rho * float(s @ q)
-            q -= alpha * y
-            alphas.append(alpha)
-        r = self._gamma * q
-        for s, y, rho, alpha in zip(self._s, self._y, self._rho, reversed(alphas), strict=True):
-            beta = rho * float(y @ r)
-            r += (alpha - beta) * s
-        return -r
 
 
 @dataclass(frozen=True)
@@ -415,9 +348,7 @@ def _evaluate(objective, points):
     energies = np.empty(len(points))
     gradients = np.empty_like(points)
     for i, point in enumerate(points):
-        energies[i], gradients[i] = objective.value_and_grad(point)
-    if not (np.all(np.isfinite(energies)) and np.all(np.isfinite(gradients))):
-        raise NonFiniteEnergyError("non-finite energy or gradient on the elastic band")
+        energies[i], gradients[i] = checked_value_and_grad(objective, point)
     return energies, gradients
 
 
@@ -474,48 +405,18 @@ class _LBFGSStepper:
             self.lbfgs.update(displacement, new_grad - old_grad)
 
 
-class _FIREStepper:
-    """Fast inertial relaxation engine (Bitzek et al., Phys. Rev. Lett. 97, 170201 (2006)).
+class _FIREBandStepper:
+    """FIRE on the band (:class:`~._optimizer.FIREStepper`), ``dt_max = 1 / sqrt(k)``.
 
-    Unit-mass dynamics under the DNEB force ``F = -g~`` with the velocity
-    mixed towards ``F`` (``v <- (1 - a) v + a |v| F/|F|``) while the power
-    ``F . v`` is positive; after 5 such steps the time step grows by 1.1
-    (up to ``dt_max``) and ``a`` shrinks by 0.99; at non-positive power the
-    velocity is zeroed, the time step halved and ``a`` reset to 0.1. It needs
-    no curvature model, so it copes with the gradient jumps of non-smooth
-    surfaces where L-BFGS stalls. ``dt_max = 1 / sqrt(k)`` for a spring
-    constant ``k`` matched to the surface's curvature.
+    The time step is matched to the stiffest spring mode of a band whose
+    spring constant ``k`` matches the surface's curvature.
     """
 
     def __init__(self, spring_constant):
-        self.dt_max = 1.0 / np.sqrt(spring_constant)
-        self.dt = 0.1 * self.dt_max
-        self.alpha = 0.1
-        self.n_positive = 0
-        self.velocity = None
+        self.fire = FIREStepper(1.0 / np.sqrt(spring_constant))
 
     def step(self, band_grad):
-        force = -band_grad
-        if self.velocity is None:
-            self.velocity = np.zeros_like(force)
-        power = float(force @ self.velocity)
-        if power > 0:
-            force_norm = np.linalg.norm(force)
-            if force_norm > 0:
-                self.velocity = (1 - self.alpha) * self.velocity + self.alpha * np.linalg.norm(
-                    self.velocity
-                ) / force_norm * force
-            if self.n_positive > 5:
-                self.dt = min(1.1 * self.dt, self.dt_max)
-                self.alpha *= 0.99
-            self.n_positive += 1
-        else:
-            self.velocity = np.zeros_like(force)
-            self.dt *= 0.5
-            self.alpha = 0.1
-            self.n_positive = 0
-        self.velocity = self.velocity + self.dt * force
-        return self.dt * self.velocity
+        return self.fire.step(band_grad)
 
     def observe(self, displacement, old_grad, new_grad):
         pass
@@ -600,7 +501,7 @@ def relax_band(
     if method == "lbfgs":
         stepper = _LBFGSStepper(memory, spring_constant)
     else:
-        stepper = _FIREStepper(spring_constant)
+        stepper = _FIREBandStepper(spring_constant)
 
     band_grad = dneb_gradient(images, energies, gradients, spring_constant).ravel()
     tolerance = max(rtol * max(_rms(band_grad), _rms(gradients)), objective.gtol)

@@ -88,7 +88,7 @@ class Objective:
         n = x.size
         hess = np.empty((n, n))
         steps = _FD_RELATIVE_STEP * np.maximum(1.0, np.abs(x))
-        low, high = self._finite_bounds()
+        low, high = self.finite_bounds()
         for i in range(n):
             h = steps[i]
             forward = x.copy()
@@ -253,7 +253,15 @@ class Objective:
         return float(result.x)
 
     # --------------------------------------------------------------- helpers
-    def _finite_bounds(self):
+    def finite_bounds(self):
+        """Lower and upper bounds as two arrays, ``-inf``/``inf`` where unbounded.
+
+        Returns
+        -------
+        low, high : ndarray of shape (n_params,)
+            ``bounds[:, 0]`` and ``bounds[:, 1]``, or infinite arrays when
+            ``bounds`` is None.
+        """
         if self.bounds is None:
             inf = np.full(self.n_params, np.inf)
             return -inf, inf

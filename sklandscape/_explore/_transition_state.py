@@ -21,15 +21,20 @@ import numpy as np
 from scipy.sparse.linalg import LinearOperator, lobpcg
 
 from ._minimize import (
-    ZERO_EIGENVALUE_RTOL,
-    NonFiniteEnergyError,
     VerifiedMinimum,
     box_widths,
     free_mask,
     minimize_and_verify,
     verify_stationary_point,
 )
-from ._neb import LBFGSMemory, band_maxima, band_top, interpolate_band, relax_band
+from ._neb import band_maxima, band_top, interpolate_band, relax_band
+from ._optimizer import (
+    ZERO_EIGENVALUE_RTOL,
+    NonFiniteEnergyError,
+    TrustRadius,
+    capped_descent,
+    checked_value_and_grad,
+)
 
 __all__ = [
     "Connection",
@@ -148,14 +153,6 @@ class SaddleSearchResult:
 
 
 # --------------------------------------------------------------------- helpers
-def _value_and_grad(objective, x):
-    energy, grad = objective.value_and_grad(x)
-    grad = np.asarray(grad, dtype=float)
-    if not np.isfinite(energy) or not np.all(np.isfinite(grad)):
-        raise NonFiniteEnergyError("non-finite energy or gradient during a saddle search")
-    return float(energy), grad
-
-
 def _ef_step(force, eigenvalue):
     """Eigenvector-following step magnitude along one eigenvector (uphill sign).
 
@@ -191,8 +188,8 @@ def _hessian_vector_product(objective, x, free, vector):
         return np.zeros(vector.size)
     zeta = _HVP_RELATIVE_STEP * max(1.0, float(np.max(np.abs(x))))
     direction = full / norm
-    _, g_plus = _value_and_grad(objective, x + zeta * direction)
-    _, g_minus = _value_and_grad(objective, x - zeta * direction)
+    _, g_plus = checked_value_and_grad(objective, x + zeta * direction)
+    _, g_minus = checked_value_and_grad(objective, x - zeta * direction)
     return ((g_plus - g_minus) / (2.0 * zeta))[free] * norm
 
 
@@ -334,8 +331,8 @@ def hybrid_eigenvector_following(
 def _hef_exact(objective, x, max_iterations, max_step):
     """Eigenvector following, exact diagonalisation; see :func:`hybrid_eigenvector_following`."""
     gtol = objective.gtol
-    radius, max_radius, min_radius = max_step, 4.0 * max_step, 1e-8 * max_step
-    energy, grad = _value_and_grad(objective, x)
+    trust = TrustRadius(max_step)
+    energy, grad = checked_value_and_grad(objective, x)
     n_evaluations = 1
     hessian = objective.hessian(x)
     eigenvalue = np.nan
@@ -360,24 +357,22 @@ def _hef_exact(objective, x, max_iterations, max_step):
         steps[uphill] = -steps[uphill]
         steps[~active] = 0.0
         length = float(np.linalg.norm(steps))
-        if length > radius:
-            steps *= radius / length
+        if length > trust.radius:
+            steps *= trust.radius / length
         step = np.zeros(x.size)
         step[free] = vectors @ steps
         trial = objective.project_into_bounds(x + step)
-        trial_energy, trial_grad = _value_and_grad(objective, trial)
+        trial_energy, trial_grad = checked_value_and_grad(objective, trial)
         n_evaluations += 1
         moved = (trial - x)[free]
         predicted = g_free + h_free @ moved
         model_error = np.linalg.norm(trial_grad[free] - predicted) / max(
             np.linalg.norm(g_free), np.finfo(float).tiny
         )
-        if model_error > 1.0 and radius > min_radius:
-            radius *= 0.5
-            if np.linalg.norm(trial_grad[free]) > np.linalg.norm(g_free):
-                continue
-        elif model_error < 0.25:
-            radius = min(1.5 * radius, max_radius)
+        if trust.update(model_error) and np.linalg.norm(trial_grad[free]) > np.linalg.norm(
+            g_free
+        ):
+            continue
         x, energy, grad = trial, trial_energy, trial_grad
         hessian = objective.hessian(x)
     return SaddleSearchResult(
@@ -388,8 +383,8 @@ def _hef_exact(objective, x, max_iterations, max_step):
 def _hef_hybrid(objective, x, max_iterations, max_step, rng, complement_steps):
     """Hybrid eigenvector following (see :func:`hybrid_eigenvector_following`)."""
     gtol = objective.gtol
-    radius, max_radius, min_radius = max_step, 4.0 * max_step, 1e-8 * max_step
-    energy, grad = _value_and_grad(objective, x)
+    trust = TrustRadius(max_step)
+    energy, grad = checked_value_and_grad(objective, x)
     n_evaluations = 1
     start = None
     eigenvalue = np.nan
@@ -414,21 +409,15 @@ def _hef_hybrid(objective, x, max_iterations, max_step, rng, complement_steps):
         # Uphill eigenvector-following step along v, inside the trust radius.
         force = float(grad @ v)
         uphill = float(_ef_step(np.array([force]), np.array([eigenvalue]))[0])
-        uphill = float(np.clip(uphill, -radius, radius))
+        uphill = float(np.clip(uphill, -trust.radius, trust.radius))
         trial = objective.project_into_bounds(x + uphill * v)
-        trial_energy, trial_grad = _value_and_grad(objective, trial)
+        trial_energy, trial_grad = checked_value_and_grad(objective, trial)
         n_evaluations += 1
         predicted = force + eigenvalue * uphill
         model_error = abs(float(trial_grad @ v) - predicted) / max(
             abs(force), np.finfo(float).tiny
         )
-        accept = True
-        if model_error > 1.0 and radius > min_radius:
-            radius *= 0.5
-            accept = abs(float(trial_grad @ v)) <= abs(force)
-        elif model_error < 0.25:
-            radius = min(1.5 * radius, max_radius)
-        if accept:
+        if not trust.update(model_error) or abs(float(trial_grad @ v)) <= abs(force):
             x, energy, grad = trial, trial_energy, trial_grad
         x, energy, grad, spent = _capped_descent(
             objective,
@@ -456,61 +445,46 @@ def _capped_descent(
     orthogonal_to=None,
     relative_gtol=0.0,
 ):
-    """L-BFGS descent with a maximum step length and Armijo backtracking.
+    """:func:`~._optimizer.capped_descent` on the free coordinates, orthogonal to a vector.
 
     Steps never exceed ``max_step`` (as OPTIM's L-BFGS), so the descent
     cannot jump over a ridge into another basin; the gradient is projected
     onto the free coordinates and, when ``orthogonal_to`` is given, onto the
-    complement of that unit vector. Stops after ``max_iterations`` steps or
-    when the projected gradient max-norm falls below
-    ``max(objective.gtol, relative_gtol * largest max-norm met)``.
+    complement of that unit vector. A steepest-descent step has length
+    ``max_step``, which leaves the neighbourhood of a saddle quickly. Stops
+    after ``max_iterations`` steps or when the projected gradient max-norm
+    falls below ``max(objective.gtol, relative_gtol * largest max-norm met)``.
 
     Returns
     -------
     x, energy, grad, n_evaluations
     """
-    n_evaluations = 0
-    memory = LBFGSMemory(10, 1.0)
 
-    def projected(point, gradient):
-        gradient = np.where(free_mask(objective, point, gradient), gradient, 0.0)
-        if orthogonal_to is not None:
-            gradient = gradient - (gradient @ orthogonal_to) * orthogonal_to
-        return gradient
+    def subspace(point, gradient):
+        free = free_mask(objective, point, gradient)
 
-    g_proj = projected(x, grad)
-    largest = 0.0
-    for _ in range(max_iterations):
-        size = float(np.max(np.abs(g_proj), initial=0.0))
-        largest = max(largest, size)
-        if size <= max(objective.gtol, relative_gtol * largest):
-            break
-        if not len(memory):
-            memory.reset(max_step / max(np.linalg.norm(g_proj), np.finfo(float).tiny))
-        direction = memory.direction(g_proj)
-        if orthogonal_to is not None:
-            direction -= (direction @ orthogonal_to) * orthogonal_to
-        if direction @ g_proj >= 0:
-            memory.reset()
-            direction = -memory.initial_scale * g_proj
-        length = float(np.linalg.norm(direction))
-        if length > max_step:
-            direction *= max_step / length
-        slope = float(direction @ g_proj)
-        for _ in range(30):
-            trial = objective.project_into_bounds(x + direction)
-            trial_energy, trial_grad = _value_and_grad(objective, trial)
-            n_evaluations += 1
-            if trial_energy <= energy + 1e-4 * slope:
-                break
-            direction *= 0.5
-            slope *= 0.5
-        else:
-            break
-        trial_g_proj = projected(trial, trial_grad)
-        memory.update(trial - x, trial_g_proj - g_proj)
-        x, energy, grad, g_proj = trial, trial_energy, trial_grad, trial_g_proj
-    return x, energy, grad, n_evaluations
+        def project(vector):
+            vector = np.where(free, vector, 0.0)
+            if orthogonal_to is not None:
+                vector = vector - (vector @ orthogonal_to) * orthogonal_to
+            return vector
+
+        return project
+
+    result = capped_descent(
+        objective,
+        x,
+        energy,
+        grad,
+        max_step=max_step,
+        max_iterations=max_iterations,
+        gtol=objective.gtol,
+        relative_gtol=relative_gtol,
+        subspace=subspace,
+        project_point=objective.project_into_bounds,
+        restart_length="cap",
+    )
+    return result.x, result.energy, result.grad, result.n_evaluations
 
 
 # -------------------------------------------------------------------- pushoff
@@ -542,7 +516,7 @@ def pushoff(objective, x_ts, energy_ts, direction, step, *, max_step=None, max_d
     for _ in range(max_doublings + 1):
         sides = [objective.project_into_bounds(x_ts + sign * step * direction) for sign in (1, -1)]
         try:
-            evaluated = [_value_and_grad(objective, side) for side in sides]
+            evaluated = [checked_value_and_grad(objective, side) for side in sides]
         except NonFiniteEnergyError:
             return None, None
         if all(energy < energy_ts for energy, _ in evaluated):

@@ -5,10 +5,10 @@ minima are too soft for quasi-Newton convergence alone to pin them down.
 """
 
 import numpy as np
-from scipy.linalg import cho_factor, cho_solve
 from scipy.optimize import minimize
 
-from .._explore._minimize import MinimizeResult, NonFiniteEnergyError
+from .._explore._minimize import MinimizeResult
+from .._explore._optimizer import checked_value_and_grad, newton_polish
 
 __all__ = ["newton_polished_minimize"]
 
@@ -17,23 +17,18 @@ LBFGS_GTOL = 1e-4
 #: Gradient max-norm a converged minimum reaches.
 NEWTON_GTOL = 1e-10
 #: Newton iterations per hand-over.
-MAX_NEWTON_STEPS = 20
-#: Eigenvalues below this fraction of the largest one are treated as zero modes.
-ZERO_EIGENVALUE_RTOL = 1e-7
-#: Sufficient-decrease constant of the Armijo backtracking.
-ARMIJO = 1e-4
-#: Smallest step fraction tried by the backtracking.
-MIN_STEP_FRACTION = 1e-6
+NEWTON_STEPS_PER_ROUND = 20
 
 
 def newton_polished_minimize(objective, x0, *, maxiter=10_000):
     """Minimise ``objective`` (unbounded) from ``x0`` to a gradient max-norm of ``NEWTON_GTOL``.
 
     Rounds of L-BFGS-B (to ``LBFGS_GTOL``, then ten times tighter each round
-    down to ``NEWTON_GTOL``) each followed by damped Newton iterations (see
-    :func:`_newton_step`: exact zero modes such as a softmax shift are left
-    alone, negative curvature is turned into positive), with Armijo
-    backtracking on the energy, until the energy stops decreasing.
+    down to ``NEWTON_GTOL``) each followed by damped Newton iterations (the
+    engine's :func:`~sklandscape._explore._optimizer.newton_polish`: exact
+    zero modes such as a softmax shift are left alone, negative curvature is
+    turned into positive), with Armijo backtracking on the energy, until the
+    energy stops decreasing.
 
     Parameters
     ----------
@@ -58,12 +53,10 @@ def newton_polished_minimize(objective, x0, *, maxiter=10_000):
     def fun(x):
         nonlocal n_evaluations
         n_evaluations += 1
-        energy, grad = objective.value_and_grad(x)
-        if not np.isfinite(energy) or not np.all(np.isfinite(grad)):
-            raise NonFiniteEnergyError(f"non-finite energy or gradient at x={x!r}")
-        return energy, grad
+        return checked_value_and_grad(objective, x)
 
     x = np.asarray(x0, dtype=float)
+    zero_modes = _zero_mode_basis(objective)
     lbfgs_gtol = LBFGS_GTOL
     message = ""
     while True:
@@ -77,7 +70,16 @@ def newton_polished_minimize(objective, x0, *, maxiter=10_000):
         message = str(result.message)
         x = np.asarray(result.x, dtype=float)
         energy, grad = fun(x)
-        x, energy, grad = _newton(objective, x, energy, grad, fun)
+        x, energy, grad, spent = newton_polish(
+            objective,
+            x,
+            energy,
+            grad,
+            gtol=NEWTON_GTOL,
+            max_steps=NEWTON_STEPS_PER_ROUND,
+            zero_modes=zero_modes,
+        )
+        n_evaluations += spent
         converged = bool(np.max(np.abs(grad)) <= NEWTON_GTOL)
         if converged or lbfgs_gtol <= NEWTON_GTOL:
             break
@@ -87,62 +89,9 @@ def newton_polished_minimize(objective, x0, *, maxiter=10_000):
     return MinimizeResult(x, float(energy), grad, converged, n_evaluations, message)
 
 
-def _newton(objective, x, energy, grad, fun):
-    """Damped Newton iterations, the exact zero modes deflated."""
-    zero_modes = _zero_mode_basis(objective)
-    for _ in range(MAX_NEWTON_STEPS):
-        if np.max(np.abs(grad)) <= NEWTON_GTOL:
-            break
-        step = _newton_step(objective.hessian(x), grad, zero_modes)
-        slope = float(grad @ step)
-        fraction = 1.0
-        while fraction >= MIN_STEP_FRACTION:
-            trial = x + fraction * step
-            trial_energy, trial_grad = fun(trial)
-            if trial_energy <= energy + ARMIJO * fraction * slope or _rounding_tie(
-                energy, trial_energy, grad, trial_grad
-            ):
-                break
-            fraction *= 0.5
-        else:
-            break
-        x, energy, grad = trial, trial_energy, trial_grad
-    return x, energy, grad
-
-
 def _zero_mode_basis(objective):
     """Orthonormal rows spanning the objective's exact zero modes, or ``None`` if unknown."""
     if objective.n_zero_modes == 0:
         return np.empty((0, objective.n_params))
     basis = getattr(objective, "zero_mode_basis", None)
     return None if basis is None else basis()
-
-
-def _newton_step(hessian, grad, zero_modes):
-    """Newton step ``-H^-1 g`` away from the zero modes; ``|lambda|`` where H is indefinite.
-
-    With the zero modes known (rows of ``zero_modes``), ``H + c Z^T Z`` (``c``
-    the largest diagonal entry) is positive definite near a minimum, and a
-    Cholesky solve gives the step; since ``g`` has no zero-mode component
-    neither has the step. Otherwise (zero modes unknown, or ``H`` indefinite:
-    the point is not yet in a minimum's quadratic region) the step uses the
-    eigen-decomposition with every eigenvalue replaced by its absolute value
-    and the (near-)zero ones dropped, a descent direction in all cases.
-    """
-    if zero_modes is not None:
-        shift = max(1.0, float(np.max(np.abs(np.diag(hessian)))))
-        try:
-            factor = cho_factor(hessian + shift * zero_modes.T @ zero_modes)
-            return -cho_solve(factor, grad)
-        except np.linalg.LinAlgError:
-            pass
-    eigenvalues, vectors = np.linalg.eigh(hessian)
-    zero_tol = ZERO_EIGENVALUE_RTOL * max(1.0, float(np.max(np.abs(eigenvalues))))
-    kept = np.abs(eigenvalues) > zero_tol
-    return -vectors[:, kept] @ ((vectors[:, kept].T @ grad) / np.abs(eigenvalues[kept]))
-
-
-def _rounding_tie(energy, trial_energy, grad, trial_grad):
-    """Energies equal to rounding while the gradient shrinks (the last Newton steps)."""
-    rounding = 8.0 * np.finfo(float).eps * max(1.0, abs(energy))
-    return trial_energy <= energy + rounding and np.max(np.abs(trial_grad)) < np.max(np.abs(grad))

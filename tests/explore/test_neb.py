@@ -8,7 +8,6 @@ from hypothesis.extra.numpy import arrays
 
 from sklandscape._explore import Objective
 from sklandscape._explore._neb import (
-    LBFGSMemory,
     band_maxima,
     band_tangents,
     band_top,
@@ -139,36 +138,6 @@ def test_dneb_components_are_parallel_and_perpendicular_as_defined(images, energ
         parts.gradient,
         parts.true_perpendicular - parts.spring_parallel - parts.spring_perpendicular,
     )
-
-
-# ------------------------------------------------------------------- L-BFGS
-def test_lbfgs_satisfies_the_secant_equation():
-    rng = np.random.default_rng(3)
-    memory = LBFGSMemory(4, initial_scale=1.0)
-    matrix = rng.standard_normal((5, 5))
-    hessian = matrix @ matrix.T + 5 * np.eye(5)
-    for _ in range(3):
-        s = rng.standard_normal(5)
-        y = hessian @ s
-        memory.update(s, y)
-    # The inverse-Hessian estimate maps the newest y onto the newest s.
-    np.testing.assert_allclose(memory.direction(y), -s, rtol=1e-10)
-
-
-def test_lbfgs_recovers_the_newton_step_on_a_quadratic():
-    hessian = np.diag([1.0, 4.0, 9.0])
-    memory = LBFGSMemory(3, initial_scale=1.0)
-    for s in np.eye(3):  # conjugate directions of a diagonal Hessian
-        memory.update(s, hessian @ s)
-    grad = np.array([1.0, -2.0, 3.0])
-    np.testing.assert_allclose(memory.direction(grad), -np.linalg.solve(hessian, grad))
-
-
-def test_lbfgs_skips_pairs_of_negative_curvature():
-    memory = LBFGSMemory(3, initial_scale=0.5)
-    memory.update(np.array([1.0, 0.0]), np.array([-1.0, 0.0]))
-    assert len(memory) == 0
-    np.testing.assert_allclose(memory.direction(np.array([2.0, 4.0])), [-1.0, -2.0])
 
 
 # --------------------------------------------------------------------- band

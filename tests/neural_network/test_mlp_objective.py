@@ -409,22 +409,6 @@ def test_zero_mode_basis_spans_the_flat_direction(iris):
     assert binary.zero_mode_basis().shape == (0, binary.n_params)
 
 
-def test_newton_step_handles_zero_modes_and_negative_curvature():
-    """Both step rules against a hand-built Hessian: known eigenvectors and eigenvalues."""
-    from sklandscape.neural_network._newton_minimize import _newton_step
-
-    rng = np.random.default_rng(21)
-    vectors, _ = np.linalg.qr(rng.normal(size=(5, 5)))
-    grad = vectors @ np.array([0.0, 1.0, -2.0, 3.0, 0.5])  # nothing along the zero mode
-    for eigenvalues in ([0.0, 1.0, 2.0, 4.0, 5.0], [0.0, -1.0, 2.0, 4.0, 5.0]):
-        hessian = vectors @ np.diag(eigenvalues) @ vectors.T
-        expected = -vectors[:, 1:] @ ((vectors[:, 1:].T @ grad) / np.abs(eigenvalues[1:]))
-        for zero_modes in (vectors[:, :1].T, None):
-            np.testing.assert_allclose(
-                _newton_step(hessian, grad, zero_modes), expected, atol=1e-12
-            )
-
-
 def _all_operations(objective, x):
     """Every hidden-unit permutation with every sign pattern applied to x (one hidden layer)."""
     import itertools
