@@ -14,6 +14,7 @@ from threadpoolctl import ThreadpoolController
 
 from ._optimizer import (
     ZERO_EIGENVALUE_RTOL,
+    MinimizeResult,
     NonFiniteEnergyError,
     capped_descent,
     checked_value_and_grad,
@@ -56,34 +57,6 @@ def single_threaded_blas():
     if _BLAS_CONTROLLER is None:
         _BLAS_CONTROLLER = ThreadpoolController()
     return _BLAS_CONTROLLER.limit(limits=1, user_api="blas")
-
-
-@dataclass(frozen=True)
-class MinimizeResult:
-    """Outcome of one local minimisation.
-
-    Attributes
-    ----------
-    x : ndarray
-        Final point.
-    energy : float
-        Energy at ``x``.
-    grad : ndarray
-        Gradient at ``x``.
-    converged : bool
-        Projected gradient max-norm below ``Objective.gtol * VERIFY_GTOL_FACTOR``.
-    n_evaluations : int
-        Energy+gradient evaluations spent.
-    message : str
-        Why the minimiser stopped.
-    """
-
-    x: np.ndarray
-    energy: float
-    grad: np.ndarray
-    converged: bool
-    n_evaluations: int
-    message: str
 
 
 @dataclass(frozen=True)

@@ -27,9 +27,9 @@ import numpy as np
 from scipy.linalg import cho_factor, cho_solve
 
 __all__ = [
-    "DescentResult",
     "FIREStepper",
     "LBFGSMemory",
+    "MinimizeResult",
     "NonFiniteEnergyError",
     "TrustRadius",
     "capped_descent",
@@ -164,19 +164,24 @@ class LBFGSMemory:
 
 
 @dataclass(frozen=True)
-class DescentResult:
-    """Outcome of :func:`capped_descent`.
+class MinimizeResult:
+    """Outcome of one local minimisation (:func:`capped_descent`, ``local_minimize``...).
 
     Attributes
     ----------
-    x, energy, grad
-        Final point, its energy and (full) gradient.
+    x : ndarray
+        Final point.
+    energy : float
+        Energy at ``x``.
+    grad : ndarray
+        (Full) gradient at ``x``.
     converged : bool
-        The projected gradient max-norm reached the tolerance.
+        The projected gradient max-norm reached the tolerance the minimiser
+        was given (``local_minimize``: ``Objective.gtol * VERIFY_GTOL_FACTOR``).
     n_evaluations : int
-        Energy+gradient evaluations spent (the starting point's excluded).
+        Energy+gradient evaluations spent.
     message : str
-        Why the descent stopped.
+        Why the minimiser stopped.
     """
 
     x: np.ndarray
@@ -246,7 +251,8 @@ def capped_descent(
 
     Returns
     -------
-    DescentResult
+    MinimizeResult
+        ``n_evaluations`` excludes the starting point's.
 
     Raises
     ------
@@ -306,7 +312,7 @@ def capped_descent(
     else:
         size = float(np.max(np.abs(g), initial=0.0))
         converged = size <= max(gtol, relative_gtol * max(largest, size))
-    return DescentResult(x, float(energy), grad, converged, n_evaluations, message)
+    return MinimizeResult(x, float(energy), grad, converged, n_evaluations, message)
 
 
 # --------------------------------------------------------------------- Newton
