@@ -123,7 +123,7 @@ def bench_connections(cases):
 
 def bench_select_pairs(sizes):
     objective = FunctionObjective(lambda x: 0.0, 3)
-    print("\nselect_pairs (n_neighbours=5): seconds; baseline = the n x n distance matrix")
+    print("\nselect_pairs (n_neighbors=5): seconds; baseline = the n x n distance matrix")
     print(f"{'n':>8}{'pairs':>8}{'select_pairs':>14}{'distances':>12}{'ratio':>8}")
     for n in sizes:
         rng = np.random.default_rng(0)

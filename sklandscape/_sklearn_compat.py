@@ -10,7 +10,7 @@ project declares (``pyproject.toml``) and the newest were both checked with it.
 """
 
 from sklearn.base import _fit_context
-from sklearn.utils._param_validation import HasMethods, Interval, StrOptions
+from sklearn.utils._param_validation import HasMethods, Interval, StrOptions, validate_params
 from sklearn.utils.metadata_routing import _raise_for_params, _routing_enabled
 from sklearn.utils.validation import _check_sample_weight, _num_samples
 
@@ -23,4 +23,5 @@ __all__ = [
     "_num_samples",
     "_raise_for_params",
     "_routing_enabled",
+    "validate_params",
 ]

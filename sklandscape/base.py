@@ -35,7 +35,7 @@ import contextlib
 import copy
 import logging
 import warnings
-from numbers import Integral, Real
+from numbers import Integral
 
 import joblib
 import numpy as np
@@ -45,7 +45,8 @@ from sklearn.utils.validation import check_is_fitted
 
 from ._explore import explore
 from ._explore._explorer import DEFAULT_MAX_CONNECT_ROUNDS
-from ._sklearn_compat import Interval, StrOptions, _num_samples
+from ._explore._parameters import EXPLORATION_CONSTRAINTS, with_options
+from ._sklearn_compat import StrOptions, _num_samples
 
 __all__ = ["LandscapeMixin"]
 
@@ -69,8 +70,10 @@ class LandscapeMixin:
     n_chains : int
         Independent basin-hopping chains (run in parallel).
     temperature : float or "auto"
-        Metropolis temperature of the chains, in loss units. ``"auto"`` takes
-        the objective's data-scaled default (each estimator documents it).
+        Metropolis temperature of the chains, in loss units, ``>= 0`` (0 accepts
+        only steps that do not raise the loss: monotonic basin-hopping, see
+        :mod:`sklandscape._explore._parameters`). ``"auto"`` takes the
+        objective's data-scaled default (each estimator documents it).
     step_size : float or "auto"
         Basin-hopping displacement scale. ``"auto"``: the objective's
         data-scaled default.
@@ -106,19 +109,12 @@ class LandscapeMixin:
     """
 
     _landscape_parameter_constraints: dict = {
-        "n_hops": [Interval(Integral, 0, None, closed="left")],
-        "n_chains": [Interval(Integral, 1, None, closed="left")],
-        "temperature": [Interval(Real, 0, None, closed="neither"), StrOptions({"auto"})],
-        "step_size": [Interval(Real, 0, None, closed="neither"), StrOptions({"auto"})],
-        "connect": ["boolean"],
-        "n_jobs": [Integral, None],
-        "random_state": ["random_state"],
-        "verbose": ["verbose"],
+        **with_options(
+            EXPLORATION_CONSTRAINTS,
+            ("temperature", "step_size", "max_minima", "max_searches"),
+            StrOptions({"auto"}),
+        ),
         "warm_start": ["boolean"],
-        "max_minima": [Interval(Integral, 1, None, closed="left"), StrOptions({"auto"}), None],
-        "energy_window": [Interval(Real, 0, None, closed="left"), None],
-        "max_searches": [Interval(Integral, 0, None, closed="left"), StrOptions({"auto"}), None],
-        "max_time": [Interval(Real, 0, None, closed="neither"), None],
     }
 
     def _default_budget(self, objective, n_samples):

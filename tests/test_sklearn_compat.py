@@ -13,7 +13,7 @@ import numpy as np
 import pytest
 import sklearn
 from sklearn.base import BaseEstimator
-from sklearn.utils._param_validation import InvalidParameterError, validate_params
+from sklearn.utils._param_validation import InvalidParameterError
 
 import sklandscape
 from sklandscape._sklearn_compat import (
@@ -25,6 +25,7 @@ from sklandscape._sklearn_compat import (
     _num_samples,
     _raise_for_params,
     _routing_enabled,
+    validate_params,
 )
 
 PACKAGE = Path(sklandscape.__file__).resolve().parent

@@ -12,7 +12,7 @@
    transition state are the attempts most likely to complete the network
    with short, cheap searches. Pairs already attempted get no edge, so a
    failed search sends Dijkstra round another way.
-2. Each minimum's ``n_neighbours`` nearest neighbours, so that a complete
+2. Each minimum's ``n_neighbors`` nearest neighbours, so that a complete
    exploration of a small surface finds every transition state, not just a
    spanning tree.
 
@@ -35,7 +35,7 @@ from ._objective import Objective
 __all__ = ["select_pairs"]
 
 #: Neighbours per minimum in the candidate graph Dijkstra searches (at least
-#: ``n_neighbours``).
+#: ``n_neighbors``).
 MIN_GRAPH_NEIGHBOURS = 10
 #: Weight of an edge already joined by a transition state, relative to the
 #: median candidate weight: small enough to be free, positive so that the
@@ -50,7 +50,7 @@ def select_pairs(
     attempted,
     objective,
     *,
-    n_neighbours=5,
+    n_neighbors=5,
     max_pairs=None,
     n_targets=None,
 ):
@@ -67,7 +67,7 @@ def select_pairs(
         Pairs ``frozenset({i, j})`` already attempted; never returned again.
     objective : Objective
         Supplies ``distance`` and ``align`` (a k-d tree when neither is overridden).
-    n_neighbours : int, default=5
+    n_neighbors : int, default=5
         Nearest neighbours per minimum proposed in step 2 (0 disables it).
     max_pairs : int, optional
         Return at most this many pairs (Dijkstra pairs first).
@@ -96,7 +96,7 @@ def select_pairs(
     >>> from sklandscape._explore._connect import select_pairs
     >>> objective = FunctionObjective(lambda x: float(x @ x), 1)
     >>> x = np.array([[0.0], [1.0], [2.0], [3.0]])
-    >>> select_pairs(x, [0.0, 1.0, 2.0, 3.0], [[0, 1]], set(), objective, n_neighbours=0)
+    >>> select_pairs(x, [0.0, 1.0, 2.0, 3.0], [[0, 1]], set(), objective, n_neighbors=0)
     [(1, 2), (2, 3)]
     """
     x = np.asarray(minima_x, dtype=float)
@@ -110,8 +110,8 @@ def select_pairs(
     ts_pairs = np.asarray(ts_pairs, dtype=np.int64).reshape(-1, 2)
     if ts_pairs.size and (ts_pairs.min() < 0 or ts_pairs.max() >= n_min):
         raise ValueError(f"ts_pairs must hold indices in [0, {n_min}).")
-    if not isinstance(n_neighbours, numbers.Integral) or n_neighbours < 0:
-        raise ValueError(f"n_neighbours must be a non-negative integer, got {n_neighbours!r}.")
+    if not isinstance(n_neighbors, numbers.Integral) or n_neighbors < 0:
+        raise ValueError(f"n_neighbors must be a non-negative integer, got {n_neighbors!r}.")
     if max_pairs is not None and (not isinstance(max_pairs, numbers.Integral) or max_pairs < 0):
         raise ValueError(f"max_pairs must be None or a non-negative integer, got {max_pairs!r}.")
     if n_min < 2:
@@ -119,7 +119,7 @@ def select_pairs(
 
     connected = {frozenset(map(int, pair)) for pair in ts_pairs if pair[0] != pair[1]}
     blocked = connected | set(attempted)
-    n_graph = min(n_min - 1, max(n_neighbours, MIN_GRAPH_NEIGHBOURS))
+    n_graph = min(n_min - 1, max(n_neighbors, MIN_GRAPH_NEIGHBOURS))
     neighbours, distances = _nearest_neighbours(x, objective, n_graph)
     order = np.lexsort((np.arange(n_min), energy))
     if n_targets is not None:
@@ -131,7 +131,7 @@ def select_pairs(
         neighbours, distances, ts_pairs, blocked, order, int(order[0]), n_min
     )
     for i in order:
-        for j in neighbours[i, :n_neighbours]:
+        for j in neighbours[i, :n_neighbors]:
             if targets[j]:
                 pairs.append(_ordered(i, j))
     selected = []

@@ -29,6 +29,7 @@ order, so the landscape does not depend on ``n_jobs`` or the joblib backend.
 import logging
 import numbers
 import time
+import warnings
 
 import numpy as np
 from joblib import effective_n_jobs
@@ -36,6 +37,7 @@ from scipy.sparse import coo_matrix
 from scipy.sparse.csgraph import connected_components
 from sklearn.utils.parallel import Parallel, delayed
 
+from .._sklearn_compat import Interval, validate_params
 from ..landscape._landscape import Landscape
 from ._basin_hopping import run_chain
 from ._budget import Budget, check_budget, focus_indices
@@ -51,6 +53,7 @@ from ._database import (
 )
 from ._minimize import NonFiniteEnergyError, single_threaded_blas
 from ._objective import FunctionObjective, Objective
+from ._parameters import EXPLORATION_CONSTRAINTS, with_options
 
 __all__ = ["explore"]
 
@@ -66,6 +69,35 @@ DEFAULT_MAX_CONNECT_ROUNDS = 20
 _TASKS_PER_WORKER = 4
 
 
+#: The constraints :func:`explore` validates: the estimators' (:mod:`._parameters`),
+#: ``None`` (the objective's default, or no limit) for the four that may be left out,
+#: a :class:`numpy.random.Generator` as ``random_state``, and the arguments only
+#: :func:`explore` has.
+EXPLORE_CONSTRAINTS = {
+    **with_options(
+        with_options(
+            EXPLORATION_CONSTRAINTS,
+            ("temperature", "step_size", "max_minima", "max_searches"),
+            None,
+        ),
+        ("random_state",),
+        np.random.Generator,
+    ),
+    "fun": [callable, Objective],
+    "x0": ["array-like", None],
+    "jac": [callable, "boolean", None],
+    "hess": [callable, None],
+    "bounds": ["array-like", None],
+    "landscape": [Landscape, None],
+    "max_connect_rounds": [Interval(numbers.Integral, 0, None, closed="left")],
+    "n_neighbors": [Interval(numbers.Integral, 1, None, closed="left")],
+    "max_pairs_per_round": [Interval(numbers.Integral, 1, None, closed="left"), None],
+    "callback": [callable, None],
+    "n_neighbours": [Interval(numbers.Integral, 1, None, closed="left"), None],
+}
+
+
+@validate_params(EXPLORE_CONSTRAINTS, prefer_skip_nested_validation=True)
 def explore(
     fun,
     x0=None,
@@ -83,13 +115,14 @@ def explore(
     verbose=0,
     landscape=None,
     max_connect_rounds=DEFAULT_MAX_CONNECT_ROUNDS,
-    n_neighbours=5,
+    n_neighbors=5,
     max_pairs_per_round=None,
     max_minima=None,
     energy_window=None,
     max_searches=None,
     max_time=None,
     callback=None,
+    n_neighbours=None,
 ):
     """Explore the energy landscape of ``fun``: its minima and transition states.
 
@@ -122,7 +155,10 @@ def explore(
         Independent chains (``>= 1``).
     temperature : float, default=None
         Metropolis temperature in energy units (``>= 0``); ``None`` takes
-        ``objective.default_temperature()``.
+        ``objective.default_temperature()``. A temperature of 0 is accepted,
+        as by the estimators: the chains then take only steps that do not
+        raise the energy (monotonic basin-hopping, Leary, J. Global Optim.
+        18, 367 (2000)), which the Metropolis test handles exactly.
     step_size : float, default=None
         Initial basin-hopping step (``> 0``), adapted by each chain toward 50 %
         acceptance; ``None`` takes ``objective.default_step_size()``.
@@ -141,8 +177,8 @@ def explore(
         the runs that made it.
     max_connect_rounds : int, default=20
         Maximum rounds of pair selection and searches.
-    n_neighbours : int, default=5
-        Nearest neighbours of each minimum offered as pairs to connect.
+    n_neighbors : int, default=5
+        Nearest neighbors of each minimum offered as pairs to connect.
     max_pairs_per_round : int, default=None
         Cap on the pairs searched per round (``None``: no cap).
     max_minima : int, default=None
@@ -172,6 +208,9 @@ def explore(
         to the global minimum) and ``seconds``. Returning ``True`` stops the
         run; the landscape found so far is returned (verified and
         consistent), with ``metadata["stopped_by"] = "callback"``.
+    n_neighbours : int, default=None
+        Deprecated alias of ``n_neighbors`` (scikit-learn's spelling); emits a
+        ``FutureWarning`` and will be removed.
 
     Returns
     -------
@@ -189,12 +228,18 @@ def explore(
 
     Raises
     ------
+    InvalidParameterError
+        scikit-learn's error (a subclass of ``ValueError`` and ``TypeError``)
+        when an argument breaks :data:`EXPLORE_CONSTRAINTS`, the constraints
+        the estimators' ``_parameter_constraints`` share
+        (:mod:`._parameters`): the same value is refused with the same error
+        whether given to :func:`explore` or to an estimator.
     TypeError
-        When ``fun`` is neither callable nor an Objective, or ``jac``,
-        ``hess`` or ``bounds`` accompany an Objective.
+        When ``jac``, ``hess`` or ``bounds`` accompany an Objective.
     ValueError
-        On invalid sizes, bounds, starting points, temperatures or steps, or
-        a gradient of the wrong shape.
+        On invalid sizes, bounds or starting points, a default temperature
+        or step of the objective that is not valid, or a gradient of the
+        wrong shape.
 
     Examples
     --------
@@ -211,16 +256,22 @@ def explore(
     """
     started = time.perf_counter()
     _configure_logging(verbose)
-    n_hops = _check_integer(n_hops, "n_hops", minimum=0)
-    n_chains = _check_integer(n_chains, "n_chains", minimum=1)
-    max_connect_rounds = _check_integer(max_connect_rounds, "max_connect_rounds", minimum=0)
-    n_neighbours = _check_integer(n_neighbours, "n_neighbours", minimum=1)
+    if n_neighbours is not None:
+        warnings.warn(
+            "n_neighbours was renamed n_neighbors (scikit-learn's spelling); "
+            "n_neighbours will be removed.",
+            FutureWarning,
+            stacklevel=2,
+        )
+        n_neighbors = n_neighbours
+    n_hops, n_chains, max_connect_rounds, n_neighbors = (
+        int(n_hops),
+        int(n_chains),
+        int(max_connect_rounds),
+        int(n_neighbors),
+    )
     if max_pairs_per_round is not None:
-        max_pairs_per_round = _check_integer(max_pairs_per_round, "max_pairs_per_round", 1)
-    if not isinstance(connect, bool | np.bool_):
-        raise TypeError(f"connect must be a bool, got {type(connect).__name__}.")
-    if landscape is not None and not isinstance(landscape, Landscape):
-        raise TypeError(f"landscape must be a Landscape, got {type(landscape).__name__}.")
+        max_pairs_per_round = int(max_pairs_per_round)
     max_minima, energy_window, max_searches, max_time = check_budget(
         max_minima, energy_window, max_searches, max_time, callback
     )
@@ -228,16 +279,14 @@ def explore(
     focus = (max_minima, energy_window)
 
     objective = _as_objective(fun, x0, jac, hess, bounds)
-    temperature = _check_positive(
+    temperature = _check_default(
         objective.default_temperature() if temperature is None else temperature,
         "temperature",
         allow_zero=True,
     )
-    step_size = _check_positive(
+    step_size = _check_default(
         objective.default_step_size() if step_size is None else step_size, "step_size"
     )
-    if not np.isfinite(step_size):
-        raise ValueError("step_size must be finite.")
 
     previous = dict(landscape.metadata) if landscape is not None else {}
     run_index = int(previous.get("n_explore_runs", 0))
@@ -274,7 +323,7 @@ def explore(
             connect_seed,
             n_jobs=n_jobs,
             max_rounds=max_connect_rounds,
-            n_neighbours=n_neighbours,
+            n_neighbors=n_neighbors,
             max_pairs=max_pairs_per_round,
             focus=focus,
             budget=budget,
@@ -322,21 +371,16 @@ def explore(
 
 
 # ------------------------------------------------------------------ inputs
-def _check_integer(value, name, minimum):
-    if isinstance(value, bool | np.bool_) or not isinstance(value, numbers.Integral):
-        raise TypeError(f"{name} must be an integer, got {type(value).__name__}.")
-    if value < minimum:
-        raise ValueError(f"{name} must be >= {minimum}, got {value}.")
-    return int(value)
+def _check_default(value, name, allow_zero=False):
+    """``value`` as a float, refused unless finite and positive (or zero when allowed).
 
-
-def _check_positive(value, name, allow_zero=False):
-    if isinstance(value, bool | np.bool_) or not isinstance(value, numbers.Real):
-        raise TypeError(f"{name} must be a real number, got {type(value).__name__}.")
+    Checks what the objective's ``default_temperature``/``default_step_size``
+    return; the user's values were checked against :data:`EXPLORE_CONSTRAINTS`.
+    """
     value = float(value)
-    if np.isnan(value) or value < 0 or (value == 0 and not allow_zero):
+    if not np.isfinite(value) or value < 0 or (value == 0 and not allow_zero):
         bound = ">= 0" if allow_zero else "> 0"
-        raise ValueError(f"{name} must be {bound}, got {value}.")
+        raise ValueError(f"{name} must be finite and {bound}, got {value}.")
     return value
 
 
@@ -509,7 +553,7 @@ def _connect_minima(
     *,
     n_jobs,
     max_rounds,
-    n_neighbours,
+    n_neighbors,
     max_pairs,
     focus,
     budget,
@@ -528,7 +572,7 @@ def _connect_minima(
         if left is not None:
             cap = left if cap is None else min(cap, left)
         pairs = _select_focused_pairs(
-            objective, minima, states, attempted, focus, n_neighbours, 1 if cap == 0 else cap
+            objective, minima, states, attempted, focus, n_neighbors, 1 if cap == 0 else cap
         )
         if not pairs:
             budget.stopped_by = "complete"
@@ -587,7 +631,7 @@ def _connect_minima(
     budget.stopped_by = "max_connect_rounds"
 
 
-def _select_focused_pairs(objective, minima, states, attempted, focus, n_neighbours, cap):
+def _select_focused_pairs(objective, minima, states, attempted, focus, n_neighbors, cap):
     """The next pairs for the kept minima (database indices): missing connections first.
 
     The kept minima are the targets; the minima just above the focus
@@ -608,11 +652,11 @@ def _select_focused_pairs(objective, minima, states, attempted, focus, n_neighbo
     tried = {pair for pair in tried if min(pair) >= 0}
     arguments = (minima.positions(objective.n_params)[nodes], minima.energies()[nodes], ts_pairs)
     options = {"max_pairs": cap, "n_targets": kept.size}
-    pairs = select_pairs(*arguments, tried, objective, n_neighbours=0, **options)
+    pairs = select_pairs(*arguments, tried, objective, n_neighbors=0, **options)
     if not pairs:
         if kept.size < len(minima):  # a landscape larger than the focus: no more than one
-            n_neighbours = min(n_neighbours, 1)
-        pairs = select_pairs(*arguments, tried, objective, n_neighbours=n_neighbours, **options)
+            n_neighbors = min(n_neighbors, 1)
+        pairs = select_pairs(*arguments, tried, objective, n_neighbors=n_neighbors, **options)
     return [(int(nodes[i]), int(nodes[j])) for i, j in pairs]
 
 

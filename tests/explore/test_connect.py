@@ -71,14 +71,14 @@ def test_chain_dijkstra_picks_the_nearest_missing_links():
     # minimum 0 runs along the line: the missing links are 1-2 and 3-4, not
     # long jumps such as 0-2 (d^2 = 4 > 1).
     x, energy = _chain([0.0, 1.0, 2.0, 3.0, 4.0])
-    pairs = select_pairs(x, energy, [[0, 1], [2, 3]], set(), Plain(1), n_neighbours=0)
+    pairs = select_pairs(x, energy, [[0, 1], [2, 3]], set(), Plain(1), n_neighbors=0)
     assert pairs == [(1, 2), (3, 4)]
 
 
 def test_attempted_pairs_are_never_returned_and_dijkstra_goes_around():
     x, energy = _chain([0.0, 1.0, 2.0, 3.0, 4.0])
     attempted = {frozenset((1, 2))}
-    pairs = select_pairs(x, energy, [[0, 1], [2, 3]], attempted, Plain(1), n_neighbours=0)
+    pairs = select_pairs(x, energy, [[0, 1], [2, 3]], attempted, Plain(1), n_neighbors=0)
     assert frozenset((1, 2)) not in {frozenset(p) for p in pairs}
     # 2 is now reached through 1-3 (d^2 = 4, then the joined 3-2) or 0-2
     # (d^2 = 4); 4 from 3 (d^2 = 1).
@@ -96,7 +96,7 @@ def test_missing_links_match_networkx_dijkstra(seed):
     ts_pairs = ts_pairs.reshape(-1, 2)
     attempted = {frozenset(p) for p in itertools.combinations(range(n), 2) if rng.random() < 0.2}
     objective = Plain(2)
-    pairs = select_pairs(x, energy, ts_pairs, attempted, objective, n_neighbours=0)
+    pairs = select_pairs(x, energy, ts_pairs, attempted, objective, n_neighbors=0)
     assert pairs == _reference_missing_links(x, energy, ts_pairs, attempted, objective)
 
 
@@ -111,12 +111,12 @@ def test_empty_when_everything_is_joined_or_attempted():
 
 def test_nearest_neighbours_complete_a_grid():
     # A 3x3 grid, already joined by a spanning tree (a "comb"): Dijkstra has
-    # nothing to add, and with n_neighbours=4 every grid edge still missing is
+    # nothing to add, and with n_neighbors=4 every grid edge still missing is
     # proposed (grid neighbours, at distance 1, come before everything else).
     x = np.array([[i, j] for i in range(3) for j in range(3)], dtype=float)
     energy = np.arange(9, dtype=float)
     comb = [[0, 1], [1, 2], [0, 3], [3, 4], [4, 5], [3, 6], [6, 7], [7, 8]]
-    pairs = select_pairs(x, energy, comb, set(), Plain(2), n_neighbours=4)
+    pairs = select_pairs(x, energy, comb, set(), Plain(2), n_neighbors=4)
     grid_edges = {
         (a, b)
         for a, b in itertools.combinations(range(9), 2)
@@ -138,11 +138,11 @@ def test_max_pairs_keeps_dijkstra_pairs_first_and_output_is_deterministic():
     rng = np.random.default_rng(0)
     x = rng.uniform(size=(30, 3))
     energy = rng.uniform(size=30)
-    full = select_pairs(x, energy, [], set(), Plain(3), n_neighbours=3)
-    assert full == select_pairs(x, energy, [], set(), Plain(3), n_neighbours=3)
-    dijkstra_only = select_pairs(x, energy, [], set(), Plain(3), n_neighbours=0)
+    full = select_pairs(x, energy, [], set(), Plain(3), n_neighbors=3)
+    assert full == select_pairs(x, energy, [], set(), Plain(3), n_neighbors=3)
+    dijkstra_only = select_pairs(x, energy, [], set(), Plain(3), n_neighbors=0)
     assert full[: len(dijkstra_only)] == dijkstra_only
-    assert select_pairs(x, energy, [], set(), Plain(3), n_neighbours=3, max_pairs=5) == full[:5]
+    assert select_pairs(x, energy, [], set(), Plain(3), n_neighbors=3, max_pairs=5) == full[:5]
 
 
 def test_brute_force_distance_agrees_with_the_kd_tree():
@@ -158,9 +158,9 @@ def test_brute_force_distance_agrees_with_the_kd_tree():
 def test_custom_distance_is_used():
     # On a circle of circumference 10, minima at 0 and 9.5 are neighbours.
     x, energy = _chain([0.0, 3.0, 6.0, 9.5])
-    pairs = select_pairs(x, energy, [], set(), Periodic(1), n_neighbours=0)
+    pairs = select_pairs(x, energy, [], set(), Periodic(1), n_neighbors=0)
     assert (0, 3) in pairs
-    plain = select_pairs(x, energy, [], set(), Plain(1), n_neighbours=0)
+    plain = select_pairs(x, energy, [], set(), Plain(1), n_neighbors=0)
     assert (0, 3) not in plain
 
 
@@ -169,7 +169,7 @@ def test_scales_to_thousands_of_minima():
     n = 3000
     x = rng.uniform(size=(n, 3))
     energy = rng.uniform(size=n)
-    pairs = select_pairs(x, energy, [], set(), Plain(3), n_neighbours=2)
+    pairs = select_pairs(x, energy, [], set(), Plain(3), n_neighbors=2)
     # Every minimum needs a path to the global minimum: at least n - 1 links.
     assert len(pairs) >= n - 1
     assert len({frozenset(p) for p in pairs}) == len(pairs)
@@ -179,7 +179,7 @@ def test_scales_to_thousands_of_minima():
     ("kwargs", "message"),
     [
         ({"ts_pairs": [[0, 7]]}, "ts_pairs"),
-        ({"n_neighbours": -1}, "n_neighbours"),
+        ({"n_neighbors": -1}, "n_neighbors"),
         ({"max_pairs": -2}, "max_pairs"),
         ({"minima_energy": np.zeros(3)}, "minima_x"),
     ],
@@ -226,7 +226,7 @@ def test_pair_selection_and_searches_complete_a_small_egg_crate():
     rng = np.random.default_rng(0)
     for _ in range(10):
         ts_pairs = np.array(sorted(found), dtype=int).reshape(-1, 2)
-        pairs = select_pairs(x, energy, ts_pairs, attempted, surface, n_neighbours=4)
+        pairs = select_pairs(x, energy, ts_pairs, attempted, surface, n_neighbors=4)
         if not pairs:
             break
         assert not {frozenset(p) for p in pairs} & attempted
@@ -258,10 +258,10 @@ def test_n_targets_limits_targets_but_paths_cross_stepping_stones():
     objective = FunctionObjective(lambda x: float(x @ x), 1)
     x = np.array([[0.0], [3.0], [1.0], [2.0]])
     energy = [0.0, 1.0, 2.0, 3.0]
-    pairs = select_pairs(x, energy, [], set(), objective, n_neighbours=0, n_targets=2)
+    pairs = select_pairs(x, energy, [], set(), objective, n_neighbors=0, n_targets=2)
     assert pairs == [(0, 2), (2, 3), (1, 3)]
     # the last stepping stone joined: nothing is missing, and the only target pair is (0, 1)
     joined = [[0, 2], [2, 3], [1, 3]]
-    assert select_pairs(x, energy, joined, set(), objective, n_neighbours=0, n_targets=2) == []
-    neighbours = select_pairs(x, energy, joined, set(), objective, n_neighbours=3, n_targets=2)
+    assert select_pairs(x, energy, joined, set(), objective, n_neighbors=0, n_targets=2) == []
+    neighbours = select_pairs(x, energy, joined, set(), objective, n_neighbors=3, n_targets=2)
     assert neighbours == [(0, 1)]
