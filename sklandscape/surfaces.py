@@ -31,6 +31,8 @@ Examples
 (True, [0.0, 0.0])
 """
 
+import warnings
+
 import numpy as np
 
 from ._explore._objective import Objective
@@ -177,8 +179,8 @@ class MullerBrown(_KnownStationaryPoints, _AnalyticSurface):
     a = np.array([-1.0, -1.0, -6.5, 0.7])
     b = np.array([0.0, 0.0, 11.0, 0.6])
     c = np.array([-10.0, -10.0, -6.5, 0.7])
-    x_centre = np.array([1.0, 0.0, -0.5, -1.0])
-    y_centre = np.array([0.0, 0.5, 1.5, 1.0])
+    x_center = np.array([1.0, 0.0, -0.5, -1.0])
+    y_center = np.array([0.0, 0.5, 1.5, 1.0])
 
     _temperature = 10.0
     _step_size = 1.2
@@ -188,9 +190,29 @@ class MullerBrown(_KnownStationaryPoints, _AnalyticSurface):
     def __init__(self, bounds=((-1.5, 1.2), (-0.5, 2.0))):
         super().__init__(2, bounds=bounds)
 
+    @property
+    def x_centre(self):
+        """Deprecated alias of ``x_center`` (scikit-learn's spelling)."""
+        warnings.warn(
+            "MullerBrown.x_centre is deprecated and will be removed in 0.3; use x_center.",
+            FutureWarning,
+            stacklevel=2,
+        )
+        return self.x_center
+
+    @property
+    def y_centre(self):
+        """Deprecated alias of ``y_center`` (scikit-learn's spelling)."""
+        warnings.warn(
+            "MullerBrown.y_centre is deprecated and will be removed in 0.3; use y_center.",
+            FutureWarning,
+            stacklevel=2,
+        )
+        return self.y_center
+
     def _evaluate(self, points, order):
-        dx = points[:, :1] - self.x_centre  # (m, 4)
-        dy = points[:, 1:] - self.y_centre
+        dx = points[:, :1] - self.x_center  # (m, 4)
+        dy = points[:, 1:] - self.y_center
         terms = self.A * np.exp(self.a * dx**2 + self.b * dx * dy + self.c * dy**2)
         energy = terms.sum(axis=1)
         if order == 0:

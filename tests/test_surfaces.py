@@ -261,3 +261,14 @@ def test_separable_surfaces_have_the_documented_stationary_points(surface, n_min
     assert len(surface.known_minima()) == n_minima
     assert len(surface.known_transition_states()) == n_ts
     np.testing.assert_allclose(surface.energies(surface.known_minima()[0]), 0.0, atol=1e-4)
+
+
+def test_muller_brown_centre_names_are_deprecated_aliases():
+    surface = MullerBrown()
+    # Muller & Brown (1979), Table I: x0 = (1, 0, -0.5, -1), y0 = (0, 0.5, 1.5, 1)
+    np.testing.assert_array_equal(surface.x_center, [1.0, 0.0, -0.5, -1.0])
+    np.testing.assert_array_equal(surface.y_center, [0.0, 0.5, 1.5, 1.0])
+    with pytest.warns(FutureWarning, match="x_center"):
+        np.testing.assert_array_equal(surface.x_centre, surface.x_center)
+    with pytest.warns(FutureWarning, match="y_center"):
+        np.testing.assert_array_equal(surface.y_centre, surface.y_center)

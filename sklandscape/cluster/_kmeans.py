@@ -273,7 +273,7 @@ class LandscapeKMeans(
 
     def _set_fitted_parameters(self, x):
         objective = self.objective_
-        self.cluster_centers_ = objective.centres(x).copy()
+        self.cluster_centers_ = objective.cluster_centers(x).copy()
         self.labels_ = objective.assign(x)
         self.inertia_ = objective.value(x) * objective.total_weight
 

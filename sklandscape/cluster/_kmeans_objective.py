@@ -36,6 +36,8 @@ piecewise quadratic with convex pieces (see :mod:`._kmeans_segment`), so the
 maximum sits exactly on an assignment boundary (or at an end).
 """
 
+import warnings
+
 import numpy as np
 from scipy.optimize import linear_sum_assignment
 
@@ -140,12 +142,22 @@ class KMeansObjective(Objective):
         self.gtol = 1e-8 * spread + rounding if spread > 0 else 1e-8 + rounding
 
     # ------------------------------------------------------------ helpers
-    def centres(self, x):
-        """Centres of shape (K, n_features) in data coordinates from a flat ``x``."""
+    def cluster_centers(self, x):
+        """Cluster centers of shape (K, n_features) in data coordinates from a flat ``x``."""
         return np.asarray(x, dtype=float).reshape(self.n_clusters, self.n_features)
 
+    def centres(self, x):
+        """Deprecated alias of :meth:`cluster_centers` (scikit-learn's spelling)."""
+        warnings.warn(
+            "KMeansObjective.centres is deprecated and will be removed in 0.3; "
+            "use cluster_centers.",
+            FutureWarning,
+            stacklevel=2,
+        )
+        return self.cluster_centers(x)
+
     def _centred(self, x):
-        return self.centres(x) - self.mean_
+        return self.cluster_centers(x) - self.mean_
 
     def _flat(self, centred):
         return (centred + self.mean_).ravel()
@@ -215,7 +227,7 @@ class KMeansObjective(Objective):
     # ----------------------------------------------------------- geometry
     def canonical(self, x):
         """Centres sorted lexicographically (first feature first), flattened."""
-        centres = self.centres(x)
+        centres = self.cluster_centers(x)
         order = np.lexsort(centres.T[::-1])
         return centres[order].ravel()
 
@@ -226,7 +238,7 @@ class KMeansObjective(Objective):
         :meth:`position_tolerance`); 1 when all centres differ. The relabellings
         are the symmetry :meth:`canonical` quotients out.
         """
-        return permutation_order(self.centres(x), self.position_tolerance())
+        return permutation_order(self.cluster_centers(x), self.position_tolerance())
 
     def align(self, x, reference):
         """Centres of ``x`` relabelled to lie closest to those of ``reference``.
@@ -238,8 +250,8 @@ class KMeansObjective(Objective):
         (Crouse, IEEE Trans. Aerosp. Electron. Syst. 52, 1679, 2016). A
         relabelling leaves the cost unchanged.
         """
-        centres = self.centres(x)
-        target = self.centres(reference)
+        centres = self.cluster_centers(x)
+        target = self.cluster_centers(reference)
         cost = np.sum((centres[:, None, :] - target[None, :, :]) ** 2, axis=2)
         rows, cols = linear_sum_assignment(cost)
         aligned = np.empty_like(centres)
@@ -363,5 +375,5 @@ class KMeansObjective(Objective):
     def segment_profile(self, x0, x1):
         """Breakpoints ``t`` (with 0 and 1) and energies of the cost on ``x0 -> x1``."""
         start = self._centred(x0)
-        direction = self.centres(x1) - self.centres(x0)
+        direction = self.cluster_centers(x1) - self.cluster_centers(x0)
         return segment_profile(self._X, self._weights, start, direction)

@@ -226,7 +226,7 @@ def test_align_recovers_relabelled_centres_exactly(iris):
     rng = np.random.default_rng(3)
     x = objective.random_point(rng)
     for _ in range(5):
-        copy = objective.centres(x)[rng.permutation(5)].ravel()
+        copy = objective.cluster_centers(x)[rng.permutation(5)].ravel()
         aligned = objective.align(copy, x)
         assert objective.distance(aligned, x) == 0.0
         assert objective.value(aligned) == objective.value(copy)
@@ -240,7 +240,7 @@ def test_align_is_the_optimal_relabelling(iris):
     rng = np.random.default_rng(4)
     for _ in range(4):
         x, reference = objective.random_point(rng), objective.random_point(rng)
-        centres = objective.centres(x)
+        centres = objective.cluster_centers(x)
         best = min(
             objective.distance(centres[list(p)].ravel(), reference) for p in permutations(range(5))
         )
@@ -249,3 +249,13 @@ def test_align_is_the_optimal_relabelling(iris):
         assert objective.distance(aligned, reference) <= objective.distance(x, reference)
         np.testing.assert_array_equal(objective.canonical(aligned), objective.canonical(x))
         assert objective.value(aligned) == pytest.approx(objective.value(x), rel=1e-14)
+
+
+def test_centres_is_a_deprecated_alias_of_cluster_centers():
+    X = np.arange(12.0).reshape(6, 2)
+    objective = KMeansObjective(X, 2)
+    x = np.arange(4.0)
+    with pytest.warns(FutureWarning, match="cluster_centers"):
+        centres = objective.centres(x)
+    np.testing.assert_array_equal(centres, [[0.0, 1.0], [2.0, 3.0]])
+    np.testing.assert_array_equal(objective.cluster_centers(x), centres)

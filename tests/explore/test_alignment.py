@@ -29,7 +29,7 @@ def test_aligned_distance_matrix_of_relabelled_kmeans_minima():
     assert has_alignment(objective)
     rng = np.random.default_rng(0)
     x = objective.random_point(rng)
-    copy = objective.centres(x)[[2, 0, 3, 1]].ravel()
+    copy = objective.cluster_centers(x)[[2, 0, 3, 1]].ravel()
     other = objective.random_point(rng)
     points = np.array([x, copy, other])
     matrix = aligned_distance_matrix(objective, points)
@@ -53,7 +53,7 @@ def test_find_connections_joins_the_aligned_copies():
             minima.append(objective.canonical(x))
     assert len(minima) >= 2
     x_a, x_b = minima[0], minima[1]
-    swapped = objective.centres(x_b)[::-1].ravel()
+    swapped = objective.cluster_centers(x_b)[::-1].ravel()
     direct = find_connections(objective, x_a, objective.align(x_b, x_a), 0)
     relabelled = find_connections(objective, x_a, swapped, 0)
     assert direct, "no transition state between the two minima"
