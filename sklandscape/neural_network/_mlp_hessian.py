@@ -37,7 +37,7 @@ def one_hidden_layer_hessian(objective, state):
     objective : MLPObjective
         With ``len(objective.layer_units) == 3``.
     state : dict
-        ``objective._backprop_state(x)``.
+        ``objective.backprop_state(x)``.
 
     Returns
     -------

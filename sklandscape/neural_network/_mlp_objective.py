@@ -259,7 +259,7 @@ class MLPObjective(Objective):
         """
         x = np.asarray(x, dtype=float)
         if len(self.layer_units) == 3:
-            hessian = one_hidden_layer_hessian(self, self._backprop_state(x))
+            hessian = one_hidden_layer_hessian(self, self.backprop_state(x))
         else:
             hessian = self.hessian_vector_product(x, np.eye(self.n_params))
         return 0.5 * (hessian + hessian.T)
@@ -296,7 +296,7 @@ class MLPObjective(Objective):
                 f"vectors must have {self.n_params} columns, got shape {vectors.shape}."
             )
         x = np.asarray(x, dtype=float)
-        state = self._backprop_state(x)
+        state = self.backprop_state(x)
         chunk = max(1, _MAX_BATCH_FLOATS // (self.X.shape[0] * max(self.layer_units)))
         products = np.concatenate(
             [
@@ -535,8 +535,29 @@ class MLPObjective(Objective):
             proba = expit(logits)
         return float(cross_entropy), proba
 
-    def _backprop_state(self, x):
-        """Forward activations, derivatives and back-propagated errors at ``x``."""
+    def backprop_state(self, x):
+        """Forward activations, derivatives and back-propagated errors at ``x``.
+
+        The hook through which the exact Hessian
+        (:func:`~sklandscape.neural_network._mlp_hessian.one_hidden_layer_hessian`
+        and the R-operator of :meth:`hessian`) reads one forward and one
+        backward pass.
+
+        Parameters
+        ----------
+        x : ndarray of shape (n_params,)
+
+        Returns
+        -------
+        dict
+            ``coefs``: weight matrices ``W_l`` (from :meth:`unpack`);
+            ``activations``: ``a_0 = X, a_1, ..., a_L`` (the output layer's
+            logits last); ``proba``: predicted probabilities ``p``;
+            ``first``, ``second``: per hidden layer, ``f'`` and ``f''`` of the
+            activation at its pre-activations (``None`` for the input layer);
+            ``deltas``: per layer ``l``, the back-propagated error
+            ``delta_l = dE/dz_{l+1}`` (sample-weighted, ``w (p - y)`` at the output).
+        """
         coefs, _ = self.unpack(x)
         activations = self.forward(x)
         proba = self._output_proba(activations[-1])

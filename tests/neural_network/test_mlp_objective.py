@@ -512,3 +512,26 @@ def test_dead_unit_leaves_a_flat_bias_unless_intercepts_are_penalised(iris):
             free.hessian(x)[bias_index, bias_index] + 1e-2
         )
         assert np.linalg.eigvalsh(penalised.hessian(x)).min() > 0.5e-2
+
+
+def test_backprop_state_is_the_documented_forward_and_backward_pass(iris):
+    """The hook the exact Hessian reads, against its definition written out by hand."""
+    from scipy.special import softmax
+
+    X, y = iris
+    objective = _objective(X, y, (4,), activation="tanh")
+    x = _random_x(objective, 5)
+    state = objective.backprop_state(x)
+    coefs, intercepts = objective.unpack(x)
+    hidden = np.tanh(objective.augmented_inputs[:, :-1] @ coefs[0] + intercepts[0])
+    logits = hidden @ coefs[1] + intercepts[1]
+    proba = softmax(logits, axis=1)
+    np.testing.assert_allclose(state["activations"][1], hidden, rtol=1e-12)
+    np.testing.assert_allclose(state["proba"], proba, rtol=1e-10)
+    np.testing.assert_allclose(state["first"][1], 1 - hidden**2, rtol=1e-10, atol=1e-14)
+    # output error w (p - y); hidden error back-propagated through W_2 and tanh'
+    output_delta = objective.sample_weight[:, None] * (proba - np.eye(3)[y])
+    np.testing.assert_allclose(state["deltas"][1], output_delta, atol=1e-14)
+    np.testing.assert_allclose(
+        state["deltas"][0], (output_delta @ coefs[1].T) * (1 - hidden**2), atol=1e-14
+    )
