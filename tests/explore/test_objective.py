@@ -101,6 +101,16 @@ def test_none_bounds_mean_unbounded_and_length_scale():
         Objective(0)
 
 
+def test_finite_bounds_are_the_bounds_or_infinite():
+    objective = Objective(2, bounds=[(None, 1.0), (0.0, 3.0)])
+    low, high = objective.finite_bounds()
+    np.testing.assert_array_equal(low, [-np.inf, 0.0])
+    np.testing.assert_array_equal(high, [1.0, 3.0])
+    low, high = Objective(3).finite_bounds()
+    np.testing.assert_array_equal(low, np.full(3, -np.inf))
+    np.testing.assert_array_equal(high, np.full(3, np.inf))
+
+
 def test_random_point_and_perturb_stay_in_the_box():
     objective = Objective(2, bounds=[(0.0, 1.0), (-1.0, 1.0)])
     rng = np.random.default_rng(0)
