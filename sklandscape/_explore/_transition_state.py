@@ -272,11 +272,11 @@ def hybrid_eigenvector_following(
       ``complement_steps`` L-BFGS steps with backtracking minimise the energy
       orthogonal to ``v_1``.
 
-    A trust radius bounds the step (the whole step on the exact path, the
-    uphill step on the hybrid path): it grows by 1.5 when the gradient
-    predicted by the local quadratic model is accurate to 25% and halves,
-    rejecting the step when the gradient also grew, when the prediction is
-    off by more than 100%.
+    A trust radius (:class:`~._optimizer.TrustRadius`) bounds the step (the
+    whole step on the exact path, the uphill step on the hybrid path): it
+    grows by 1.5 when the gradient predicted by the local quadratic model is
+    accurate to 25% and halves, rejecting the step when the gradient also
+    grew, when the prediction is off by more than 100%.
 
     Parameters
     ----------
