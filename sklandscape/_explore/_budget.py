@@ -22,7 +22,6 @@ are returned, which bounds the memory and the connection work whatever
 basin-hopping and the pushoffs find.
 """
 
-import numbers
 import time
 
 import numpy as np
@@ -105,33 +104,15 @@ class Budget:
         return self.stopped_by is not None
 
 
-def check_budget(max_minima, energy_window, max_searches, max_time, callback):
-    """Validate the budget arguments of :func:`~._explorer.explore`; return them cleaned."""
-    if max_minima is not None:
-        max_minima = _check_integer(max_minima, "max_minima", 1)
-    if max_searches is not None:
-        max_searches = _check_integer(max_searches, "max_searches", 0)
-    if energy_window is not None:
-        energy_window = _check_real(energy_window, "energy_window", allow_zero=True)
-    if max_time is not None:
-        max_time = _check_real(max_time, "max_time", allow_zero=False)
-    if callback is not None and not callable(callback):
-        raise TypeError(f"callback must be callable or None, got {type(callback).__name__}.")
-    return max_minima, energy_window, max_searches, max_time
+def budget_values(max_minima, energy_window, max_searches, max_time):
+    """The budget arguments of :func:`~._explorer.explore` as Python numbers (``None`` kept).
 
-
-def _check_integer(value, name, minimum):
-    if isinstance(value, bool | np.bool_) or not isinstance(value, numbers.Integral):
-        raise TypeError(f"{name} must be an integer or None, got {type(value).__name__}.")
-    if value < minimum:
-        raise ValueError(f"{name} must be >= {minimum}, got {value}.")
-    return int(value)
-
-
-def _check_real(value, name, allow_zero):
-    if isinstance(value, bool | np.bool_) or not isinstance(value, numbers.Real):
-        raise TypeError(f"{name} must be a real number or None, got {type(value).__name__}.")
-    value = float(value)
-    if np.isnan(value) or value < 0 or (value == 0 and not allow_zero):
-        raise ValueError(f"{name} must be {'>= 0' if allow_zero else '> 0'}, got {value}.")
-    return value
+    They were validated against ``EXPLORE_CONSTRAINTS`` (:mod:`._parameters`),
+    the constraints the estimators share, before this call.
+    """
+    return (
+        None if max_minima is None else int(max_minima),
+        None if energy_window is None else float(energy_window),
+        None if max_searches is None else int(max_searches),
+        None if max_time is None else float(max_time),
+    )

@@ -40,7 +40,7 @@ from sklearn.utils.parallel import Parallel, delayed
 from .._sklearn_compat import Interval, validate_params
 from ..landscape._landscape import Landscape
 from ._basin_hopping import run_chain
-from ._budget import Budget, check_budget, focus_indices
+from ._budget import Budget, budget_values, focus_indices
 from ._database import (
     MinimaDatabase,
     MinimumRecord,
@@ -272,8 +272,8 @@ def explore(
     )
     if max_pairs_per_round is not None:
         max_pairs_per_round = int(max_pairs_per_round)
-    max_minima, energy_window, max_searches, max_time = check_budget(
-        max_minima, energy_window, max_searches, max_time, callback
+    max_minima, energy_window, max_searches, max_time = budget_values(
+        max_minima, energy_window, max_searches, max_time
     )
     budget = Budget(max_searches, max_time, callback, started)
     focus = (max_minima, energy_window)
