@@ -309,7 +309,7 @@ class KMeansObjective(Objective):
         centred = perturb_centres(
             self._X, self._weights, self._centred(x), rng, step_size, self._x_squared_norms
         )
-        fixed_point = self._centred(self.local_minimize(self._flat(centred)).x)
+        fixed_point = self._lloyd(centred)[0]
         labels = self._labels(fixed_point)
         refined, _, _ = hartigan_transfers(self._X, self._weights, labels, self.n_clusters)
         occupied = np.bincount(labels, weights=self._weights, minlength=self.n_clusters) > 0
@@ -330,7 +330,14 @@ class KMeansObjective(Objective):
         MinimizeResult
             ``n_evaluations`` counts Lloyd iterations.
         """
-        centred = self._centred(x)
+        centred, converged, n_iter, message = self._lloyd(self._centred(x))
+        x_final = self._flat(centred)
+        energy, grad = self.value_and_grad(x_final)
+        converged = converged and float(np.max(np.abs(grad))) <= 10 * self.gtol
+        return MinimizeResult(x_final, energy, grad, converged, n_iter, message)
+
+    def _lloyd(self, centred):
+        """Lloyd iterations from centred centres: ``(centres, converged, n_iter, message)``."""
         labels = self._labels(centred)
         threshold = self.tol * self._mean_variance
         converged = False
@@ -349,10 +356,7 @@ class KMeansObjective(Objective):
             if shift <= threshold:
                 message = f"centre shift below tol={self.tol}"
                 break
-        x_final = self._flat(centred)
-        energy, grad = self.value_and_grad(x_final)
-        converged = converged and float(np.max(np.abs(grad))) <= 10 * self.gtol
-        return MinimizeResult(x_final, energy, grad, converged, n_iter, message)
+        return centred, converged, n_iter, message
 
     def _lloyd_centres(self, centred, labels):
         """Weighted means of the clusters; empty clusters relocated to far points.

@@ -48,7 +48,9 @@ def hartigan_transfers(X, weights, labels, n_clusters, max_transfers=None):
         Starting partition (not modified).
     n_clusters : int
     max_transfers : int, default=None
-        Stop after this many transfers (default ``n_samples``).
+        Stop after this many transfers (``None``: until no transfer lowers
+        the cost; every transfer lowers it, so the partitions never repeat
+        and the loop ends).
 
     Returns
     -------
@@ -73,7 +75,7 @@ def hartigan_transfers(X, weights, labels, n_clusters, max_transfers=None):
     labels = np.array(labels, dtype=np.intp)
     n_samples = X.shape[0]
     if max_transfers is None:
-        max_transfers = n_samples
+        max_transfers = np.inf
     rows = np.arange(n_samples)
     weight = np.bincount(labels, weights=weights, minlength=n_clusters)
     one_hot = np.zeros((n_clusters, n_samples))
