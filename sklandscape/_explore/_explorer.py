@@ -51,6 +51,7 @@ from ._database import (
 )
 from ._minimize import NonFiniteEnergyError, single_threaded_blas
 from ._objective import FunctionObjective, Objective
+from ._single_ended import run_single_ended
 
 __all__ = ["explore"]
 
@@ -58,6 +59,12 @@ logger = logging.getLogger("sklandscape")
 
 #: Default cap on the rounds of pair selection and transition-state searches.
 DEFAULT_MAX_CONNECT_ROUNDS = 20
+#: ``single_ended="auto"`` searches from minima of smooth objectives up to this size only: the
+#: low-dimensional surfaces whose small basins basin-hopping misses (a search diagonalises the
+#: Hessian at every eigenvector-following step).
+SINGLE_ENDED_AUTO_MAX_PARAMS = 10
+#: Softest modes searched (both ways) by ``single_ended="auto"``.
+SINGLE_ENDED_AUTO_MODES = 2
 #: Connection tasks per worker in a round (pairs are chunked into about this many tasks each).
 #: Each task ships the objective once, so fewer tasks ship less; but transition-state searches
 #: vary in length (K-means most), and with 2 tasks per worker the last chunk of a round left one
@@ -90,6 +97,7 @@ def explore(
     max_searches=None,
     max_time=None,
     callback=None,
+    single_ended="auto",
 ):
     """Explore the energy landscape of ``fun``: its minima and transition states.
 
@@ -173,6 +181,16 @@ def explore(
         run; the landscape found so far is returned (verified and
         consistent), with ``metadata["stopped_by"] = "callback"``.
 
+    single_ended : int or "auto", default="auto"
+        Softest Hessian modes searched uphill, both ways, from every kept
+        minimum for the transition states around it and the minima beyond
+        (:mod:`._single_ended`; 0: none). Minima these searches reach are
+        searched from in turn, so the searches spread over the kept minima
+        before the double-ended connection stage. ``"auto"``: 2 (every mode
+        of a 2-D surface) for smooth objectives of at most
+        :data:`SINGLE_ENDED_AUTO_MAX_PARAMS` parameters, else 0. Needs
+        ``connect=True``.
+
     Returns
     -------
     Landscape
@@ -226,6 +244,8 @@ def explore(
     )
     budget = Budget(max_searches, max_time, callback, started)
     focus = (max_minima, energy_window)
+    if not (isinstance(single_ended, str) and single_ended == "auto"):
+        single_ended = _check_integer(single_ended, "single_ended", minimum=0)
 
     objective = _as_objective(fun, x0, jac, hess, bounds)
     temperature = _check_positive(
@@ -241,7 +261,7 @@ def explore(
 
     previous = dict(landscape.metadata) if landscape is not None else {}
     run_index = int(previous.get("n_explore_runs", 0))
-    chain_seeds, connect_seed = _spawn_seeds(random_state, run_index, n_chains)
+    chain_seeds, connect_seed, single_ended_seed = _spawn_seeds(random_state, run_index, n_chains)
     chain_rngs = [np.random.default_rng(seed) for seed in chain_seeds]
 
     minima = MinimaDatabase(objective)
@@ -265,6 +285,20 @@ def explore(
         budget,
     )
 
+    if single_ended == "auto":
+        small = objective.n_params <= SINGLE_ENDED_AUTO_MAX_PARAMS
+        single_ended = SINGLE_ENDED_AUTO_MODES if objective.smooth and small else 0
+    if connect and single_ended and budget.stopped_by is None:
+        run_single_ended(
+            objective,
+            (minima, states, counts, focus),
+            single_ended_seed,
+            n_modes=single_ended,
+            n_jobs=n_jobs,
+            budget=budget,
+            progress=lambda: _progress("single-ended", counts, minima, states, budget, focus),
+            add_connection=_add_connection,
+        )
     if connect and budget.stopped_by is None:
         _connect_minima(
             objective,
@@ -303,6 +337,7 @@ def explore(
         "n_minima_focus": kept.size,
         "n_minima_intermediate": returned.size - kept.size,
         "n_minima_discarded": len(minima) - returned.size,
+        "single_ended": int(single_ended),
         "stopped_by": budget.stopped_by,
     }
     result = _build_landscape(objective, minima, states, metadata, returned, kept.size)
@@ -388,8 +423,8 @@ def _spawn_seeds(random_state, run_index, n_chains):
             f"got {type(random_state).__name__}."
         )
     root = np.random.SeedSequence(entropy, spawn_key=(run_index,))
-    chains_root, connect_root = root.spawn(2)
-    return chains_root.spawn(n_chains), connect_root
+    chains_root, connect_root, single_ended_root = root.spawn(3)
+    return chains_root.spawn(n_chains), connect_root, single_ended_root
 
 
 def _starting_points(objective, x0, n_chains, rngs, minima):
@@ -690,6 +725,7 @@ class _Counts:
         "n_ts_duplicate",
         "n_ts_degenerate",
         "n_ts_below_minimum",
+        "n_single_ended_searches",
     )
 
     def __init__(self, previous):
