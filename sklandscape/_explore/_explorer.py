@@ -186,10 +186,12 @@ def explore(
         minimum for the transition states around it and the minima beyond
         (:mod:`._single_ended`; 0: none). Minima these searches reach are
         searched from in turn, so the searches spread over the kept minima
-        before the double-ended connection stage. ``"auto"``: 2 (every mode
-        of a 2-D surface) for smooth objectives of at most
-        :data:`SINGLE_ENDED_AUTO_MAX_PARAMS` parameters, else 0. Needs
-        ``connect=True``.
+        before the double-ended connection stage; each minimum searched from
+        counts ``2 * single_ended`` searches against ``max_searches``.
+        ``"auto"``: 2 (every mode of a 2-D surface) for smooth objectives of
+        at most :data:`SINGLE_ENDED_AUTO_MAX_PARAMS` parameters explored
+        without ``max_minima`` and ``max_searches`` (a run asking for the
+        whole landscape), else 0. Needs ``connect=True``.
 
     Returns
     -------
@@ -287,7 +289,8 @@ def explore(
 
     if single_ended == "auto":
         small = objective.n_params <= SINGLE_ENDED_AUTO_MAX_PARAMS
-        single_ended = SINGLE_ENDED_AUTO_MODES if objective.smooth and small else 0
+        unbudgeted = max_minima is None and max_searches is None
+        single_ended = SINGLE_ENDED_AUTO_MODES if objective.smooth and small and unbudgeted else 0
     if connect and single_ended and budget.stopped_by is None:
         run_single_ended(
             objective,

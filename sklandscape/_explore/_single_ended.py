@@ -179,7 +179,9 @@ def run_single_ended(
     before dispatch, merged in database order); the connections found join
     the databases through ``add_connection``. The rounds end when every kept
     minimum has been searched from, or ``budget`` stops the run (checked
-    after every round).
+    after every round). Every minimum searched from counts ``2 * n_modes``
+    searches against ``budget.max_searches``, and is searched from only if
+    they fit in what is left.
 
     Parameters
     ----------
@@ -201,6 +203,9 @@ def run_single_ended(
     while True:
         kept = focus_indices(minima.energies(), *focus)
         todo = [int(i) for i in kept if int(i) not in searched]
+        left = budget.searches_left()
+        if left is not None:
+            todo = todo[: left // (2 * n_modes)]
         if not todo:
             return
         searched.update(todo)
@@ -220,6 +225,7 @@ def run_single_ended(
                 for connection in connections:
                     add_connection(objective, minima, states, counts, connection)
         counts.values["n_single_ended_searches"] += 2 * n_modes * len(todo)
+        budget.n_searches += 2 * n_modes * len(todo)
         state = progress()
         logger.info(
             "single-ended searches from %d minima: %d minima, %d transition states",

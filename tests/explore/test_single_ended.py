@@ -59,7 +59,7 @@ def test_line_toward_a_bound_finds_no_maximum():
 def test_explore_floods_a_lattice_from_one_short_chain():
     """Five hops find a handful of Rastrigin minima; single-ended searches reach all 121."""
     surface = Rastrigin()
-    options = {"n_hops": 5, "n_chains": 1, "random_state": 0, "max_searches": 0}
+    options = {"n_hops": 5, "n_chains": 1, "random_state": 0, "max_connect_rounds": 0}
     plain = explore(surface, single_ended=0, **options)
     searched = explore(surface, **options)  # "auto": 2 modes on a 2-D surface
     assert plain.n_minima < 20
@@ -73,7 +73,7 @@ def test_explore_floods_a_lattice_from_one_short_chain():
 def test_same_landscape_for_any_n_jobs():
     """Chunks of minima merged in order (threads here: process start-up is slow on a busy host)."""
     surface = Rastrigin()
-    options = {"n_hops": 3, "n_chains": 2, "random_state": 1, "max_searches": 0}
+    options = {"n_hops": 3, "n_chains": 2, "random_state": 1, "max_connect_rounds": 0}
     one = explore(surface, n_jobs=1, **options)
     with parallel_config(backend="threading"):
         two = explore(surface, n_jobs=2, **options)
@@ -87,3 +87,18 @@ def test_same_landscape_for_any_n_jobs():
 def test_bad_single_ended_raises(value, error):
     with pytest.raises(error, match="single_ended"):
         explore(Rastrigin(), n_hops=1, n_chains=1, single_ended=value)
+
+
+def test_single_ended_searches_count_against_max_searches():
+    """Each minimum searched from costs 4 searches (2 modes, both ways); the cap stops them."""
+    surface = Rastrigin()
+    landscape = explore(
+        surface, n_hops=5, n_chains=1, random_state=0, single_ended=2, max_searches=10
+    )
+    meta = landscape.metadata
+    assert meta["n_single_ended_searches"] == 8  # two minima: a third would exceed the cap
+    assert meta["n_searches"] <= 10
+    assert meta["stopped_by"] == "max_searches"
+    # with a budget, "auto" leaves them off
+    budgeted = explore(surface, n_hops=5, n_chains=1, random_state=0, max_searches=10)
+    assert budgeted.metadata["single_ended"] == 0
