@@ -13,8 +13,9 @@ fit of this run.
 Baseline, in the same process: the same engine with the moves of before the
 transfers (``KMeansObjective.perturb`` without the Lloyd + Hartigan finish).
 Printed per case and variant: the seeds reaching the reference, the median
-and largest fit time, and the excess inertia of every seed. One core; the
-machine may be shared, so compare the two variants, not absolute times.
+and largest CPU time of a fit (single-threaded, so about its wall time on an
+idle machine), and the excess inertia of every seed. The variants alternate
+seed by seed; the machine may be shared, so compare them, not absolute times.
 
 Usage: ``PYTHONPATH=. python benchmarks/bench_kmeans_digits.py [--cases digits10 ...]
 [--seeds 10] [--first-seed 0]``.
@@ -69,13 +70,11 @@ def plain_moves():
         cls.perturb = saved
 
 
-def fits(X, K, seeds):
-    rows = []
-    for seed in seeds:
-        started = time.perf_counter()
-        inertia = LandscapeKMeans(K, connect=False, random_state=seed, n_jobs=1).fit(X).inertia_
-        rows.append((inertia, time.perf_counter() - started))
-    return np.array(rows)
+def fit(X, K, seed):
+    """``(inertia, CPU seconds)`` of one default fit (CPU time: the machine may be shared)."""
+    started = time.process_time()
+    inertia = LandscapeKMeans(K, connect=False, random_state=seed, n_jobs=1).fit(X).inertia_
+    return inertia, time.process_time() - started
 
 
 def main():
@@ -89,9 +88,12 @@ def main():
     with threadpool_limits(limits=1):
         for name in args.cases:
             X, K = load(name)
-            after = fits(X, K, seeds)
-            with plain_moves():
-                before = fits(X, K, seeds)
+            after, before = [], []
+            for seed in seeds:  # interleaved, so that both variants see the same load
+                after.append(fit(X, K, seed))
+                with plain_moves():
+                    before.append(fit(X, K, seed))
+            after, before = np.array(after), np.array(before)
             restarts = KMeans(K, n_init=300, random_state=0).fit(X).inertia_
             reference = float(min(restarts, after[:, 0].min(), before[:, 0].min()))
             print(f"{name}: reference inertia {reference!r} (KMeans n_init=300: {restarts!r})")
@@ -99,7 +101,7 @@ def main():
                 hits = int(np.sum(rows[:, 0] <= reference * (1 + MATCH_RTOL)))
                 median, longest = np.median(rows[:, 1]), rows[:, 1].max()
                 print(
-                    f"  {variant:12s} {hits:2d}/{len(rows)} seeds, median {median:.2f} s, "
+                    f"  {variant:12s} {hits:2d}/{len(rows)} seeds, CPU median {median:.2f} s, "
                     f"max {longest:.2f} s; excess per seed "
                     f"{np.array2string(rows[:, 0] - reference, precision=2)}",
                     flush=True,
