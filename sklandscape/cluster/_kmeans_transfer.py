@@ -86,7 +86,7 @@ def hartigan_transfers(X, weights, labels, n_clusters, max_transfers=None):
     distances = squared[:, None] - 2.0 * (X @ centres.T) + np.einsum("kj,kj->k", centres, centres)
     np.maximum(distances, 0.0, out=distances)
     # addition[i, k]: cost of adding point i to cluster k (inf for its own cluster)
-    addition = distances * (weights[:, None] * weight / (weight + weights[:, None]))
+    addition = distances * _joining_factor(weights[:, None], weight[None, :])
     addition[rows, labels] = np.inf
     removal = np.zeros(n_samples)
     _update_removal(removal, rows, weights, weight, distances, labels)
@@ -110,12 +110,19 @@ def hartigan_transfers(X, weights, labels, n_clusters, max_transfers=None):
             centres[k] = sums[k] / weight[k]
             column = squared - 2.0 * (X @ centres[k]) + centres[k] @ centres[k]
             distances[:, k] = np.maximum(column, 0.0)
-            addition[:, k] = distances[:, k] * (weights * weight[k] / (weight[k] + weights))
+            addition[:, k] = distances[:, k] * _joining_factor(weights, weight[k])
             members = np.flatnonzero(labels == k)
             addition[members, k] = np.inf
             _update_removal(removal, members, weights, weight, distances, labels)
         n_transfers += 1
     return centres, labels, n_transfers
+
+
+def _joining_factor(w, W):
+    """``w W / (W + w)``, 0 when both are 0 (a zero-weight point joining an empty cluster)."""
+    w, W = np.broadcast_arrays(np.asarray(w, dtype=float), np.asarray(W, dtype=float))
+    total = W + w
+    return np.divide(w * W, total, out=np.zeros(total.shape), where=total > 0)
 
 
 def _update_removal(removal, members, weights, weight, distances, labels):

@@ -90,3 +90,13 @@ def test_zero_weight_points_and_singletons_stay():
     # a singleton cluster never gives its point away (it would empty)
     _, final, _ = hartigan_transfers(X[:4], np.ones(4), np.array([0, 0, 0, 1]), 2)
     assert np.bincount(final, minlength=2).min() >= 1
+
+
+def test_empty_cluster_and_zero_weight_points_give_no_nan():
+    """An empty cluster takes the costliest point it can; zero-weight points stay put."""
+    X = np.array([[0.0], [1.0], [10.0], [11.0], [5.0]])
+    weights = np.array([1.0, 1.0, 1.0, 1.0, 0.0])
+    centres, labels, n_transfers = hartigan_transfers(X, weights, np.array([0, 0, 0, 0, 0]), 2)
+    assert n_transfers >= 1 and np.all(np.isfinite(centres))
+    assert labels[4] == 0
+    assert _cost(X, weights, labels, 2) == pytest.approx(1.0)  # {0, 1} and {10, 11}
