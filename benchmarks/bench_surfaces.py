@@ -10,13 +10,15 @@ bound included) and every transition state joining two interior minima;
 the script prints the fraction of complete landscapes, the mean fractions
 of minima and such transition states found, and the median time.
 
-Baseline, in the same process: the same engine with a fixed step and no
-jumps (``ADAPT_GAIN = 0``, ``JUMP_PATIENCE = inf``: the basin-hopping of
-before the adaptive step). Run on one core; the machine may be shared, so
-compare the two columns, not absolute times.
+Baselines, in the same process: the same engine without single-ended
+searches (``single_ended=0``, the engine of before them), and with neither
+them nor the adaptive step and jumps (``ADAPT_GAIN = 0``,
+``JUMP_PATIENCE = inf``: the basin-hopping of before the adaptive step).
+Run on one core; the machine may be shared, so compare the columns, not
+absolute times.
 
-Usage: ``PYTHONPATH=. python benchmarks/bench_surfaces.py [--seeds 10] [--hops 100]
-[--surfaces SixHumpCamel Himmelblau ...]``.
+Usage: ``PYTHONPATH=. python benchmarks/bench_surfaces.py [--seeds 10] [--first-seed 0]
+[--hops 100] [--surfaces SixHumpCamel Himmelblau ...]``.
 """
 
 import argparse
@@ -85,13 +87,13 @@ def fraction_found(known, found, tolerance):
     return float(np.mean(distances.min(axis=1) <= tolerance))
 
 
-def run(surface, seeds, n_hops):
+def run(surface, seeds, n_hops, **options):
     tolerance = MATCH_FRACTION * surface.length_scale * np.sqrt(surface.n_params)
     minima, states = surface.known_minima(), required_transition_states(surface)
     rows = []
     for seed in seeds:
         started = time.perf_counter()
-        landscape = explore(surface, n_hops=n_hops, random_state=seed, n_jobs=1)
+        landscape = explore(surface, n_hops=n_hops, random_state=seed, n_jobs=1, **options)
         seconds = time.perf_counter() - started
         found_min = fraction_found(minima, landscape.minima.x, tolerance)
         found_ts = fraction_found(states, landscape.transition_states.x, tolerance)
@@ -104,29 +106,34 @@ def run(surface, seeds, n_hops):
 def main():
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--seeds", type=int, default=10)
+    parser.add_argument("--first-seed", type=int, default=0)
     parser.add_argument("--hops", type=int, default=100)
     parser.add_argument("--surfaces", nargs="*", default=list(SURFACES))
     args = parser.parse_args()
-    seeds = range(args.seeds)
+    seeds = range(args.first_seed, args.first_seed + args.seeds)
     print(
         f"explore(surface, n_hops={args.hops}, n_chains=4, connect=True), "
-        f"seeds 0..{args.seeds - 1}, one core"
+        f"seeds {seeds.start}..{seeds.stop - 1}, one core; columns: complete, minima, TS, time"
     )
     print(
-        f"{'surface':18s} {'min':>4s} {'TS':>4s} | {'complete':>8s} {'minima':>7s} {'TS':>6s} "
-        f"{'time':>6s} | fixed step: {'complete':>8s} {'minima':>7s} {'TS':>6s} {'time':>6s}"
+        f"{'surface':18s} {'min':>4s} {'TS':>4s} | {'default':^29s} | "
+        f"{'single_ended=0':^29s} | {'single_ended=0, fixed step':^29s}"
     )
     with threadpool_limits(limits=1):
         for name in args.surfaces:
             surface = SURFACES[name]()
-            after = run(surface, seeds, args.hops)
+            columns = [
+                run(surface, seeds, args.hops),
+                run(surface, seeds, args.hops, single_ended=0),
+            ]
             with fixed_step():
-                before = run(surface, seeds, args.hops)
+                columns.append(run(surface, seeds, args.hops, single_ended=0))
+            cells = " | ".join(
+                f"{c[0]:6.0%} {c[1]:7.1%} {c[2]:6.1%} {c[3]:6.2f}s" for c in columns
+            )
             print(
                 f"{name:18s} {len(surface.known_minima()):4d} "
-                f"{len(required_transition_states(surface)):4d} | "
-                f"{after[0]:8.0%} {after[1]:7.1%} {after[2]:6.1%} {after[3]:5.2f}s | "
-                f"{'':12s}{before[0]:8.0%} {before[1]:7.1%} {before[2]:6.1%} {before[3]:5.2f}s",
+                f"{len(required_transition_states(surface)):4d} | {cells}",
                 flush=True,
             )
 

@@ -37,7 +37,7 @@ from scipy.sparse import coo_matrix
 from scipy.sparse.csgraph import connected_components
 from sklearn.utils.parallel import Parallel, delayed
 
-from .._sklearn_compat import Interval, validate_params
+from .._sklearn_compat import Interval, StrOptions, validate_params
 from ..landscape._landscape import Landscape
 from ._basin_hopping import run_chain
 from ._budget import Budget, budget_values, focus_indices
@@ -54,6 +54,7 @@ from ._database import (
 from ._minimize import NonFiniteEnergyError, single_threaded_blas
 from ._objective import FunctionObjective, Objective
 from ._parameters import EXPLORATION_CONSTRAINTS, with_options
+from ._single_ended import run_single_ended
 
 __all__ = ["explore"]
 
@@ -61,6 +62,12 @@ logger = logging.getLogger("sklandscape")
 
 #: Default cap on the rounds of pair selection and transition-state searches.
 DEFAULT_MAX_CONNECT_ROUNDS = 20
+#: ``single_ended="auto"`` searches from minima of smooth objectives up to this size only: the
+#: low-dimensional surfaces whose small basins basin-hopping misses (a search diagonalises the
+#: Hessian at every eigenvector-following step).
+SINGLE_ENDED_AUTO_MAX_PARAMS = 10
+#: Softest modes searched (both ways) by ``single_ended="auto"``.
+SINGLE_ENDED_AUTO_MODES = 2
 #: Connection tasks per worker in a round (pairs are chunked into about this many tasks each).
 #: Each task ships the objective once, so fewer tasks ship less; but transition-state searches
 #: vary in length (K-means most), and with 2 tasks per worker the last chunk of a round left one
@@ -93,6 +100,7 @@ EXPLORE_CONSTRAINTS = {
     "n_neighbors": [Interval(numbers.Integral, 1, None, closed="left")],
     "max_pairs_per_round": [Interval(numbers.Integral, 1, None, closed="left"), None],
     "callback": [callable, None],
+    "single_ended": [Interval(numbers.Integral, 0, None, closed="left"), StrOptions({"auto"})],
     "n_neighbours": [Interval(numbers.Integral, 1, None, closed="left"), None],
 }
 
@@ -122,6 +130,7 @@ def explore(
     max_searches=None,
     max_time=None,
     callback=None,
+    single_ended="auto",
     n_neighbours=None,
 ):
     """Explore the energy landscape of ``fun``: its minima and transition states.
@@ -208,6 +217,17 @@ def explore(
         to the global minimum) and ``seconds``. Returning ``True`` stops the
         run; the landscape found so far is returned (verified and
         consistent), with ``metadata["stopped_by"] = "callback"``.
+    single_ended : int or "auto", default="auto"
+        Softest Hessian modes searched uphill, both ways, from every kept
+        minimum for the transition states around it and the minima beyond
+        (:mod:`._single_ended`; 0: none). Minima these searches reach are
+        searched from in turn, so the searches spread over the kept minima
+        before the double-ended connection stage; each minimum searched from
+        counts ``2 * single_ended`` searches against ``max_searches``.
+        ``"auto"``: 2 (every mode of a 2-D surface) for smooth objectives of
+        at most :data:`SINGLE_ENDED_AUTO_MAX_PARAMS` parameters explored
+        without ``max_minima`` and ``max_searches`` (a run asking for the
+        whole landscape), else 0. Needs ``connect=True``.
     n_neighbours : int, default=None
         Deprecated alias of ``n_neighbors`` (scikit-learn's spelling); emits a
         ``FutureWarning`` and will be removed.
@@ -290,7 +310,7 @@ def explore(
 
     previous = dict(landscape.metadata) if landscape is not None else {}
     run_index = int(previous.get("n_explore_runs", 0))
-    chain_seeds, connect_seed = _spawn_seeds(random_state, run_index, n_chains)
+    chain_seeds, connect_seed, single_ended_seed = _spawn_seeds(random_state, run_index, n_chains)
     chain_rngs = [np.random.default_rng(seed) for seed in chain_seeds]
 
     minima = MinimaDatabase(objective)
@@ -314,6 +334,21 @@ def explore(
         budget,
     )
 
+    if single_ended == "auto":
+        small = objective.n_params <= SINGLE_ENDED_AUTO_MAX_PARAMS
+        unbudgeted = max_minima is None and max_searches is None
+        single_ended = SINGLE_ENDED_AUTO_MODES if objective.smooth and small and unbudgeted else 0
+    if connect and single_ended and budget.stopped_by is None:
+        run_single_ended(
+            objective,
+            (minima, states, counts, focus),
+            single_ended_seed,
+            n_modes=single_ended,
+            n_jobs=n_jobs,
+            budget=budget,
+            progress=lambda: _progress("single-ended", counts, minima, states, budget, focus),
+            add_connection=_add_connection,
+        )
     if connect and budget.stopped_by is None:
         _connect_minima(
             objective,
@@ -352,6 +387,7 @@ def explore(
         "n_minima_focus": kept.size,
         "n_minima_intermediate": returned.size - kept.size,
         "n_minima_discarded": len(minima) - returned.size,
+        "single_ended": int(single_ended),
         "stopped_by": budget.stopped_by,
     }
     result = _build_landscape(objective, minima, states, metadata, returned, kept.size)
@@ -432,8 +468,8 @@ def _spawn_seeds(random_state, run_index, n_chains):
             f"got {type(random_state).__name__}."
         )
     root = np.random.SeedSequence(entropy, spawn_key=(run_index,))
-    chains_root, connect_root = root.spawn(2)
-    return chains_root.spawn(n_chains), connect_root
+    chains_root, connect_root, single_ended_root = root.spawn(3)
+    return chains_root.spawn(n_chains), connect_root, single_ended_root
 
 
 def _starting_points(objective, x0, n_chains, rngs, minima):
@@ -734,6 +770,7 @@ class _Counts:
         "n_ts_duplicate",
         "n_ts_degenerate",
         "n_ts_below_minimum",
+        "n_single_ended_searches",
     )
 
     def __init__(self, previous):

@@ -369,9 +369,7 @@ def _hef_exact(objective, x, max_iterations, max_step):
         model_error = np.linalg.norm(trial_grad[free] - predicted) / max(
             np.linalg.norm(g_free), np.finfo(float).tiny
         )
-        if trust.update(model_error) and np.linalg.norm(trial_grad[free]) > np.linalg.norm(
-            g_free
-        ):
+        if trust.update(model_error) and np.linalg.norm(trial_grad[free]) > np.linalg.norm(g_free):
             continue
         x, energy, grad = trial, trial_energy, trial_grad
         hessian = objective.hessian(x)

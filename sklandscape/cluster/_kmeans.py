@@ -53,7 +53,10 @@ class LandscapeKMeans(
     n_hops : int, default=50
         Basin-hopping steps per chain. Each step is one move (re-seeding a
         centre at a poorly fit point by D^2 sampling, a random swap, or a
-        small displacement of every centre) followed by Lloyd's algorithm.
+        small displacement of every centre) followed by Lloyd's algorithm
+        and Hartigan's single-point transfers (see
+        :meth:`KMeansObjective.perturb
+        <sklandscape.cluster._kmeans_objective.KMeansObjective.perturb>`).
     n_chains : int, default=4
         Independent basin-hopping chains, each started from a k-means++
         seeding.

@@ -259,3 +259,24 @@ def test_centres_is_a_deprecated_alias_of_cluster_centers():
         centres = objective.centres(x)
     np.testing.assert_array_equal(centres, [[0.0, 1.0], [2.0, 3.0]])
     np.testing.assert_array_equal(objective.cluster_centers(x), centres)
+
+
+def test_perturb_ends_at_a_hartigan_stable_lloyd_fixed_point(iris):
+    """A move is finished by Lloyd and Hartigan's transfers: the quench confirms it at once."""
+    objective = KMeansObjective(iris, 6)
+    rng = np.random.default_rng(3)
+    x = objective.local_minimize(objective.random_point(rng)).x
+    for _ in range(10):
+        trial = objective.perturb(x, rng, objective.default_step_size())
+        quenched = objective.local_minimize(trial)
+        assert quenched.converged and quenched.n_evaluations == 1
+        np.testing.assert_allclose(quenched.x, trial, atol=1e-10)
+        labels = objective.assign(trial)
+        weight = np.bincount(labels, minlength=6).astype(float)
+        distances = cdist(iris, objective.cluster_centers(trial), "sqeuclidean")
+        own = distances[np.arange(150), labels]
+        leaving = np.where(weight[labels] > 1, weight[labels] / (weight[labels] - 1), 0.0) * own
+        joining = weight / (weight + 1) * distances
+        joining[np.arange(150), labels] = np.inf
+        assert np.all(leaving <= joining.min(axis=1) * (1 + 1e-9))  # no transfer lowers the cost
+        x = quenched.x

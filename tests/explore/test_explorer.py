@@ -564,7 +564,9 @@ def test_callback_stops_the_connection_stage_with_a_valid_landscape():
         calls.append(progress)
         return progress["stage"] == "connecting"
 
-    landscape = explore(surface, n_hops=100, n_chains=2, callback=callback, random_state=0)
+    landscape = explore(
+        surface, n_hops=100, n_chains=2, callback=callback, random_state=0, single_ended=0
+    )  # the double-ended stage only (test_single_ended.py covers the single-ended one)
     stages = [call["stage"] for call in calls]
     assert stages == ["basin-hopping", "basin-hopping", "connecting"]
     assert calls[1]["hops"] == 200 and calls[1]["minima"] == calls[1]["minima_kept"]
