@@ -102,6 +102,9 @@ def test_meta_voting_mixes_members_with_the_gate(iris):
     else:
         gate = np.zeros((X.shape[0], 3))
         gate[:, meta.meta_estimator_.classes_] = meta.meta_estimator_.predict_proba(X)
+    shrinkage = meta.meta_shrinkage_
+    assert 0.0 <= shrinkage <= 1.0
+    gate = (1 - shrinkage) * gate + shrinkage / 3
     expected = np.einsum("nm,mnc->nc", gate / gate.sum(axis=1, keepdims=True), member_proba)
     np.testing.assert_allclose(meta.predict_proba(X), expected, atol=1e-12)
     np.testing.assert_allclose(meta.predict_proba(X).sum(axis=1), 1.0)
