@@ -4,8 +4,8 @@ Protocol
 --------
 Five binary problems built to let minima specialise (see ``PROBLEMS``):
 imbalanced classes, overlapping classes (low ``class_sep``, label noise), a
-training set small relative to the model (breast cancer, 60 training
-samples, 30 inputs, 10 hidden units), a wide hidden layer (two moons, 32
+training set small relative to the model (60 training samples, 20 inputs,
+10 hidden units: 221 parameters), a wide hidden layer (two moons, 16
 hidden units), and a rebuild of the setting of Niroomand, Cafolla, Morgan &
 Wales, Mach. Learn.: Sci. Technol. 3, 025004 (2022): a single small tanh
 hidden layer on a hard binary problem scored by ROC AUC. The review
@@ -78,7 +78,7 @@ import warnings
 
 import numpy as np
 from scipy import stats
-from sklearn.datasets import load_breast_cancer, make_classification, make_moons
+from sklearn.datasets import make_classification, make_moons
 from sklearn.exceptions import ConvergenceWarning
 from sklearn.linear_model import LogisticRegression
 from sklearn.metrics import accuracy_score, log_loss, roc_auc_score
@@ -115,6 +115,12 @@ def _overlapping():
     )
 
 
+def _small_train():
+    return make_classification(
+        400, 20, n_informative=5, n_redundant=5, class_sep=0.8, flip_y=0.05, random_state=5
+    )
+
+
 def _mlst2022():
     return make_classification(
         400, 6, n_informative=4, n_redundant=0, n_clusters_per_class=3, class_sep=1.0,
@@ -126,8 +132,8 @@ def _mlst2022():
 PROBLEMS = {
     "imbalanced": (_imbalanced, (8,), 200),
     "overlapping": (_overlapping, (8,), 200),
-    "small train": (lambda: load_breast_cancer(return_X_y=True), (10,), 60),
-    "wide hidden": (lambda: make_moons(400, noise=0.35, random_state=4), (32,), 200),
+    "small train": (_small_train, (10,), 60),
+    "wide hidden": (lambda: make_moons(400, noise=0.35, random_state=4), (16,), 200),
     "MLST 2022": (_mlst2022, (4,), 200),
 }
 
