@@ -291,10 +291,14 @@ def _gated(gate, member_proba, X, shrinkage):
     return np.einsum("nm,mnc->nc", weights, member_proba)
 
 
-def one_split(X_train, y_train, X_test, hidden, seed):
-    """Test probabilities of every method, the random draws, and the costs."""
+def one_split(X_train, y_train, X_test, hidden, seed, connect=False):
+    """Test probabilities of every method, the random draws, and the costs.
+
+    With ``connect`` the landscape gets transition states (the engine's default
+    search budget), and the ``funnels`` and ``communities`` selections are added.
+    """
     base = LandscapeMLPClassifier(
-        hidden, alpha=ALPHA, n_hops=N_HOPS, n_chains=N_CHAINS, connect=False,
+        hidden, alpha=ALPHA, n_hops=N_HOPS, n_chains=N_CHAINS, connect=connect,
         max_minima=MAX_MINIMA, random_state=seed, n_jobs=1,
     )  # fmt: skip
     held = LandscapeEnsembleClassifier(
@@ -309,8 +313,11 @@ def one_split(X_train, y_train, X_test, hidden, seed):
     base, landscape = held.estimator_, held.landscape_
     peaks = sorted(landscape.heat_capacity_peaks(), key=lambda p: -p.height)
     selections = {"held out": held.selected_minima_}
-    for name in ("lowest", "heat_capacity", "peaks"):
-        selections[name.replace("_", " ")] = select_minima(landscape, N_MEMBERS, name, peaks, None)
+    structural = ("funnels", "communities") if connect else ()
+    for name in ("lowest", "heat_capacity", "peaks", *structural):
+        selections[name.replace("_", " ")] = select_minima(
+            landscape, N_MEMBERS, name, peaks, np.random.default_rng(seed)
+        )
     hc = selections["heat capacity"]
     hc_train = out_of_fold_member_proba(base, hc, X_train, y_train, None, META_CV, seed)
     hc_gate = MemberGate(LogisticRegression(max_iter=1000), len(hc), random_state=seed)
@@ -376,7 +383,7 @@ def paired(a, b):
     return d.mean(), d.mean() - half, d.mean() + half
 
 
-def run_problem(name, n_splits, cache):
+def run_problem(name, n_splits, cache, connect=False):
     """Per-split scores of every method on one problem (cached per split)."""
     make, hidden, train_size = PROBLEMS[name]
     X, y = make()
@@ -385,7 +392,8 @@ def run_problem(name, n_splits, cache):
     )
     rows = []
     for seed, (train, test) in enumerate(splitter.split(X, y)):
-        path = os.path.join(cache, f"{name.replace(' ', '_')}_{seed}_{SETTINGS}.pkl")
+        tag = f"{SETTINGS}_ts" if connect else SETTINGS
+        path = os.path.join(cache, f"{name.replace(' ', '_')}_{seed}_{tag}.pkl")
         if os.path.exists(path):
             with open(path, "rb") as f:
                 rows.append(pickle.load(f))
@@ -393,7 +401,7 @@ def run_problem(name, n_splits, cache):
         scaler = StandardScaler().fit(X[train])
         X_train, X_test = scaler.transform(X[train]), scaler.transform(X[test])
         start = time.perf_counter()
-        proba, random, info = one_split(X_train, y[train], X_test, hidden, seed)
+        proba, random, info = one_split(X_train, y[train], X_test, hidden, seed, connect)
         classes = info["classes"]
         row = {method: scores(y[test], p, classes) for method, p in proba.items()}
         for k, draws in random.items():
@@ -412,6 +420,7 @@ METHODS = (
     "held out + gate", "raw gate", "hc + gate", "bag (5)", "bag (matched)",
 )  # fmt: skip
 GUIDED = ("heat capacity", "peaks", "hc occupation", "held out", "held out + gate", "lowest")
+STRUCTURAL = ("funnels", "communities")  # with --connect only
 SIZE_OF = {"hc occupation": "heat capacity", "held out + gate": "held out"}
 SETTINGS = f"a{ALPHA}_m{N_MEMBERS}_h{N_HOPS}x{N_CHAINS}_k{MAX_MINIMA}_cv{META_CV}_v1"
 
@@ -468,7 +477,7 @@ def report(name, rows):
     for metric, sign in (("log_loss", -1), ("roc_auc", 1)):
         print(f"  {metric} (guided minus baseline; {'lower' if sign < 0 else 'higher'} is better)")
         print(f"  {'guided':<16}{'vs random':>34}{'vs global min':>34}{'vs bag (matched)':>34}")
-        for guided in GUIDED:
+        for guided in (*GUIDED, *(name for name in STRUCTURAL if name in rows[0])):
             g = _series(rows, guided, metric)
             versus = {
                 "random": paired(g, _random_series(rows, guided, metric)),
@@ -493,26 +502,32 @@ def main():
     parser.add_argument("--splits", type=int, default=10)
     parser.add_argument("--problems", default=",".join(PROBLEMS))
     parser.add_argument("--cache", default="/tmp/sklandscape_bench_ensemble")
+    parser.add_argument(
+        "--connect",
+        action="store_true",
+        help="landscapes with transition states; adds the funnels and communities selections",
+    )
     args = parser.parse_args()
     names = [name.strip() for name in args.problems.split(",")]
     unknown = set(names) - set(PROBLEMS)
     if unknown:
         parser.error(f"unknown problems {sorted(unknown)}; choose from {list(PROBLEMS)}")
     print(
-        f"MLP tanh, alpha={ALPHA}; landscape {N_HOPS} hops x {N_CHAINS} chains, no TS, "
+        f"MLP tanh, alpha={ALPHA}; landscape {N_HOPS} hops x {N_CHAINS} chains, "
+        f"{'with' if args.connect else 'no'} TS, "
         f"max_minima={MAX_MINIMA}; {N_MEMBERS} members; gates and held_out {META_CV}-fold; "
         f"random: mean of {N_RANDOM} draws; {args.splits} stratified splits, 200 test samples"
     )
     all_wins = {}
     for name in names:
         start = time.perf_counter()
-        rows = run_problem(name, args.splits, args.cache)
+        rows = run_problem(name, args.splits, args.cache, args.connect)
         all_wins[name] = report(name, rows)
         print(f"({time.perf_counter() - start:.0f} s wall, cached splits included)")
     print("\n## summary over problems")
     for metric in ("log_loss", "roc_auc"):
-        for guided in GUIDED:
-            won = [n for n, w in all_wins.items() if w[(guided, metric)]]
+        for guided in (*GUIDED, *(STRUCTURAL if args.connect else ())):
+            won = [n for n, w in all_wins.items() if w.get((guided, metric))]
             print(
                 f"  {metric:<9}{guided:<16} beats random AND global min (CI excludes 0) on "
                 f"{len(won)} of {len(all_wins)}: {won}"
