@@ -53,8 +53,10 @@ class LandscapeEnsembleClassifier(MetaEstimatorMixin, ClassifierMixin, BaseEstim
       highest peak first (see :meth:`Landscape.heat_capacity_peaks
       <sklandscape.Landscape.heat_capacity_peaks>`);
     * ``"peaks"``: the same C+ and C- sets taken in turn from every peak
-      (the largest contributors of each peak first), so that every
-      heat-capacity peak is represented;
+      (rank by rank: the largest C- and C+ contributors of every peak, then
+      the next), so that lower peaks are represented once ``n_members``
+      exceeds twice the number of peaks, not only when the highest peak's
+      sets run out;
     * ``"lowest"``: the lowest minima; ``"random"``: uniformly drawn minima;
     * ``"communities"``: the lowest minimum of each community of the
       transition network (rate weights at the highest peak's temperature);
@@ -493,6 +495,6 @@ def _check_class_counts(y, cv):
     classes, counts = np.unique(y, return_counts=True)
     if counts.min() < cv:
         raise ValueError(
-            f"voting='meta' uses meta_cv={cv} stratified folds, but class "
+            f"voting='meta' and selection='held_out' use meta_cv={cv} stratified folds, but class "
             f"{classes[np.argmin(counts)]!r} has only {counts.min()} samples."
         )

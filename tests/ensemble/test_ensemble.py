@@ -503,3 +503,11 @@ def test_invalid_new_parameters_are_refused(iris, params):
     X, y = iris
     with pytest.raises(InvalidParameterError):
         LandscapeEnsembleClassifier(_base(), **params).fit(X, y)
+
+
+def test_held_out_selection_needs_enough_samples_per_class(iris):
+    X, y = iris
+    keep = np.r_[np.arange(100), 100, 101]  # two samples of class 2
+    ensemble = LandscapeEnsembleClassifier(_base(), selection="held_out", meta_cv=3)
+    with pytest.raises(ValueError, match="only 2 samples"):
+        ensemble.fit(X[keep], y[keep])
