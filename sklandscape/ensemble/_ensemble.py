@@ -1,7 +1,7 @@
 """LandscapeEnsembleClassifier: an ensemble of distinct minima of one loss landscape."""
 
 import warnings
-from numbers import Integral
+from numbers import Integral, Real
 
 import numpy as np
 from sklearn.base import BaseEstimator, ClassifierMixin, MetaEstimatorMixin, clone
@@ -24,7 +24,7 @@ from .._sklearn_compat import (
     _routing_enabled,
 )
 from ._meta import MemberGate, check_cross_fittable, out_of_fold_member_proba
-from ._selection import SELECTIONS, select_minima
+from ._selection import DATA_SELECTIONS, SELECTIONS, greedy_held_out, select_minima
 
 __all__ = ["LandscapeEnsembleClassifier"]
 
@@ -52,9 +52,25 @@ class LandscapeEnsembleClassifier(MetaEstimatorMixin, ClassifierMixin, BaseEstim
       (falling), by decreasing contribution ``p_a (L_a - <L>)^2 / T^2``,
       highest peak first (see :meth:`Landscape.heat_capacity_peaks
       <sklandscape.Landscape.heat_capacity_peaks>`);
+    * ``"peaks"``: the same C+ and C- sets taken in turn from every peak
+      (rank by rank: the largest C- and C+ contributors of every peak, then
+      the next), so that lower peaks are represented once ``n_members``
+      exceeds twice the number of peaks, not only when the highest peak's
+      sets run out;
     * ``"lowest"``: the lowest minima; ``"random"``: uniformly drawn minima;
     * ``"communities"``: the lowest minimum of each community of the
       transition network (rate weights at the highest peak's temperature);
+    * ``"funnels"``: the bottom of each funnel (monotonic sequence basin),
+      then each funnel's next lowest minimum in turn (needs transition
+      states, ``connect=True``; without them every minimum is its own funnel);
+    * ``"held_out"``: diversity measured on held-out folds. The
+      ``4 * n_members`` lowest minima are cross-fitted as for
+      ``voting="meta"`` (``meta_cv`` folds), and members join by forward
+      selection on the out-of-fold log-loss of their soft vote: first the
+      best candidate, then the one whose held-out predictions lower that
+      loss most, until ``n_members`` or no candidate helps (so possibly
+      fewer members; cost ``4 * n_members * meta_cv`` local minimisations;
+      see :func:`~sklandscape.ensemble._selection.greedy_held_out`);
     * a callable ``selection(landscape, n_members, rng) -> indices``.
 
     Voting (``voting``), with member weights ``w_m`` (``weights``):
@@ -68,8 +84,14 @@ class LandscapeEnsembleClassifier(MetaEstimatorMixin, ClassifierMixin, BaseEstim
       predictions: each member is re-minimised locally from its own minimum
       on ``meta_cv - 1`` folds and predicts the remaining one, so the gate
       never sees a member's fit to its own training data (cost:
-      ``meta_cv * n_members`` local minimisations, no new exploration; see
-      :mod:`sklandscape.ensemble._meta`).
+      ``meta_cv * n_members`` local minimisations, no new exploration, none
+      with ``selection="held_out"``, whose out-of-fold predictions it reuses;
+      see :mod:`sklandscape.ensemble._meta`). The gate's weights are shrunk
+      toward equal weights, ``(1 - lambda) g_m(x) + lambda / M``
+      (``meta_shrinkage``); by default ``lambda`` is chosen by an inner
+      cross-validation, and the gate falls back to soft voting
+      (``lambda = 1``) unless it beats it there by more than one standard
+      error.
 
     Parameters
     ----------
@@ -80,8 +102,9 @@ class LandscapeEnsembleClassifier(MetaEstimatorMixin, ClassifierMixin, BaseEstim
         Number of members. When the landscape offers fewer (minima,
         dominating minima, communities), a warning is issued and those are used.
     selection : str or callable, default="heat_capacity"
-        How members are chosen: ``"heat_capacity"``, ``"lowest"``,
-        ``"random"``, ``"communities"`` or a callable (see above).
+        How members are chosen: ``"heat_capacity"``, ``"peaks"``, ``"lowest"``,
+        ``"random"``, ``"communities"``, ``"funnels"``, ``"held_out"`` or a
+        callable (see above).
     voting : {"soft", "hard", "meta"}, default="soft"
         How member predictions are combined (see above).
     weights : None, "occupation" or array-like of shape (n_selected,), default=None
@@ -93,7 +116,13 @@ class LandscapeEnsembleClassifier(MetaEstimatorMixin, ClassifierMixin, BaseEstim
         The gate of ``voting="meta"``; ``None`` for
         ``LogisticRegression(max_iter=1000)``.
     meta_cv : int, default=5
-        Stratified folds for the out-of-fold predictions of ``voting="meta"``.
+        Stratified folds for the out-of-fold predictions of ``voting="meta"``
+        and ``selection="held_out"``.
+    meta_shrinkage : "auto" or float in [0, 1], default="auto"
+        Weight ``lambda`` of equal weights in the gate of ``voting="meta"``:
+        0 trusts the gate alone, 1 is soft voting; ``"auto"`` chooses it by
+        3-fold inner cross-validation on the out-of-fold predictions (the
+        gate only when it beats soft voting by more than a standard error).
     random_state : int, RandomState instance or None, default=None
         Seeds ``selection="random"``, the community detection, the meta folds
         and, when the base estimator's own ``random_state`` is ``None``, its
@@ -117,6 +146,8 @@ class LandscapeEnsembleClassifier(MetaEstimatorMixin, ClassifierMixin, BaseEstim
     meta_estimator_ : classifier or None
         The fitted gate (``voting="meta"``; ``None`` when the members never
         disagree out of fold, or for other voting).
+    meta_shrinkage_ : float or None
+        The ``lambda`` of the gate (``voting="meta"``; ``None`` otherwise).
     landscape_ : Landscape
         The explored landscape (``estimator_.landscape_``).
     classes_ : ndarray of shape (n_classes,)
@@ -148,11 +179,12 @@ class LandscapeEnsembleClassifier(MetaEstimatorMixin, ClassifierMixin, BaseEstim
     _parameter_constraints: dict = {
         "estimator": [HasMethods(["fit", "predict"]), None],
         "n_members": [Interval(Integral, 1, None, closed="left")],
-        "selection": [StrOptions(set(SELECTIONS)), callable],
+        "selection": [StrOptions(set(SELECTIONS) | set(DATA_SELECTIONS)), callable],
         "voting": [StrOptions({"soft", "hard", "meta"})],
         "weights": [StrOptions({"occupation"}), "array-like", None],
         "meta_estimator": [HasMethods(["fit", "predict_proba"]), None],
         "meta_cv": [Interval(Integral, 2, None, closed="left")],
+        "meta_shrinkage": [StrOptions({"auto"}), Interval(Real, 0, 1, closed="both")],
         "random_state": ["random_state"],
     }
 
@@ -166,6 +198,7 @@ class LandscapeEnsembleClassifier(MetaEstimatorMixin, ClassifierMixin, BaseEstim
         weights=None,
         meta_estimator=None,
         meta_cv=5,
+        meta_shrinkage="auto",
         random_state=None,
     ):
         self.estimator = estimator
@@ -175,6 +208,7 @@ class LandscapeEnsembleClassifier(MetaEstimatorMixin, ClassifierMixin, BaseEstim
         self.weights = weights
         self.meta_estimator = meta_estimator
         self.meta_cv = meta_cv
+        self.meta_shrinkage = meta_shrinkage
         self.random_state = random_state
 
     def _get_estimator(self):
@@ -208,12 +242,14 @@ class LandscapeEnsembleClassifier(MetaEstimatorMixin, ClassifierMixin, BaseEstim
         ------
         TypeError
             When the base estimator has no landscape (no ``at_minimum`` method
-            or no ``landscape_`` after fit), or ``voting="meta"`` with a base
-            estimator lacking the LandscapeMixin hooks.
+            or no ``landscape_`` after fit), or ``voting="meta"`` or
+            ``selection="held_out"`` with a base estimator lacking the
+            LandscapeMixin hooks.
         ValueError
             On invalid data, ``sample_weight`` for a base estimator that does
             not accept it, explicit ``weights`` of the wrong length or sign,
-            or ``voting="meta"`` with a class of fewer than ``meta_cv`` samples.
+            or ``voting="meta"`` or ``selection="held_out"`` with a class of
+            fewer than ``meta_cv`` samples.
         """
         if sample_weight is not None:
             fit_params["sample_weight"] = sample_weight
@@ -228,7 +264,7 @@ class LandscapeEnsembleClassifier(MetaEstimatorMixin, ClassifierMixin, BaseEstim
                 "LandscapeMLPClassifier."
             )
         estimator_fit_params = self._route_fit_params(base, fit_params)
-        if self.voting == "meta":
+        if self.voting == "meta" or self.selection == "held_out":
             check_cross_fittable(base)
             _check_class_counts(y, self.meta_cv)
         rng = np.random.default_rng(_seed(self.random_state))
@@ -247,26 +283,27 @@ class LandscapeEnsembleClassifier(MetaEstimatorMixin, ClassifierMixin, BaseEstim
             # only member there is.
             return self._fit_without_minima(estimator, landscape)
         peaks = sorted(landscape.heat_capacity_peaks(), key=lambda p: -p.height)
-        selected = select_minima(landscape, self.n_members, self.selection, peaks, rng)
-        self._warn_if_few(selected, landscape)
+        sample_weight = estimator_fit_params.get("sample_weight")
+        member_proba = None
+        if self.selection == "held_out":
+            selected, member_proba = self._select_held_out(estimator, X, y, sample_weight, rng)
+        else:
+            selected = select_minima(landscape, self.n_members, self.selection, peaks, rng)
+            self._warn_if_few(selected, landscape)
         members = [estimator.at_minimum(int(i)) for i in selected]
         temperatures = np.array([peak.temperature for peak in peaks], dtype=float)
         member_weights = self._member_weights(landscape, selected, temperatures)
         gate = None
         if self.voting == "meta":
-            member_proba = out_of_fold_member_proba(
-                estimator,
-                selected,
-                X,
-                y,
-                estimator_fit_params.get("sample_weight"),
-                self.meta_cv,
-                int(rng.integers(np.iinfo(np.int32).max)),
-            )
+            fold_seed = int(rng.integers(np.iinfo(np.int32).max))
+            if member_proba is None:
+                member_proba = out_of_fold_member_proba(
+                    estimator, selected, X, y, sample_weight, self.meta_cv, fold_seed
+                )
             meta = self.meta_estimator or LogisticRegression(max_iter=1000)
-            gate = MemberGate(meta, len(members)).fit(
-                X, y, member_proba, estimator.classes_, estimator_fit_params.get("sample_weight")
-            )
+            gate = MemberGate(
+                meta, len(members), shrinkage=self.meta_shrinkage, random_state=fold_seed
+            ).fit(X, y, member_proba, estimator.classes_, sample_weight, member_weights)
         self.estimator_ = estimator
         self.landscape_ = landscape
         self.classes_ = estimator.classes_
@@ -276,7 +313,27 @@ class LandscapeEnsembleClassifier(MetaEstimatorMixin, ClassifierMixin, BaseEstim
         self.member_weights_ = member_weights
         self._gate = gate
         self.meta_estimator_ = None if gate is None else gate.estimator_
+        self.meta_shrinkage_ = None if gate is None else gate.shrinkage_
         return self
+
+    def _select_held_out(self, estimator, X, y, sample_weight, rng):
+        """``selection="held_out"``: members and their out-of-fold probabilities."""
+        landscape = estimator.landscape_
+        order = np.argsort(landscape.minima.energy, kind="stable")
+        candidates = order[: 4 * self.n_members].astype(np.int64)
+        proba = out_of_fold_member_proba(
+            estimator,
+            candidates,
+            X,
+            y,
+            sample_weight,
+            self.meta_cv,
+            int(rng.integers(np.iinfo(np.int32).max)),
+        )
+        chosen = greedy_held_out(
+            proba, np.searchsorted(estimator.classes_, y), self.n_members, sample_weight
+        )
+        return candidates[chosen], proba[:, chosen]
 
     def _fit_without_minima(self, estimator, landscape):
         """The fitted state when the base estimator's exploration verified no minimum."""
@@ -295,6 +352,7 @@ class LandscapeEnsembleClassifier(MetaEstimatorMixin, ClassifierMixin, BaseEstim
         self.member_weights_ = np.ones(1)
         self._gate = None
         self.meta_estimator_ = None
+        self.meta_shrinkage_ = None
         return self
 
     def _route_fit_params(self, base, fit_params):
@@ -315,6 +373,7 @@ class LandscapeEnsembleClassifier(MetaEstimatorMixin, ClassifierMixin, BaseEstim
             return
         offered = {
             "heat_capacity": "minima dominating the heat-capacity peaks",
+            "peaks": "minima dominating the heat-capacity peaks",
             "communities": "communities",
         }.get(self.selection, "minima")
         warnings.warn(
@@ -436,6 +495,6 @@ def _check_class_counts(y, cv):
     classes, counts = np.unique(y, return_counts=True)
     if counts.min() < cv:
         raise ValueError(
-            f"voting='meta' uses meta_cv={cv} stratified folds, but class "
+            f"voting='meta' and selection='held_out' use meta_cv={cv} stratified folds, but class "
             f"{classes[np.argmin(counts)]!r} has only {counts.min()} samples."
         )

@@ -24,9 +24,28 @@ For every training sample ``i`` the out-of-fold log-losses
 gate is fitted on these labels with sample weights ``max_m l_im - min_m l_im``
 (times the sample's own weight): samples on which the members agree carry no
 information about whom to trust.
+
+A gate fitted on a few hundred samples is noisy, and a noisy gate can do
+worse than plain soft voting. Its weights are therefore shrunk toward the
+uniform weights of soft voting,
+
+.. math::
+
+    g^\lambda_m(x) = (1 - \lambda)\, g_m(x) + \lambda / M,
+
+with ``lambda`` chosen by an inner cross-validation over the out-of-fold
+predictions (``shrinkage="auto"``): the gate is refitted on the inner
+training folds and every ``lambda`` of a grid scored by the log-loss of
+the gated mixture on the inner validation fold. The gate is used
+(``lambda < 1``) only if its best ``lambda`` beats soft voting
+(``lambda = 1``) by more than one standard error of the per-sample loss
+difference (the one-standard-error rule; Hastie, Tibshirani & Friedman,
+*The Elements of Statistical Learning*, 2nd ed., section 7.10), so the
+gate falls back to soft voting unless it wins on held-out data.
 """
 
 import inspect
+import logging
 
 import numpy as np
 from sklearn.base import clone
@@ -36,6 +55,11 @@ from sklearn.model_selection import StratifiedKFold
 from .._explore._minimize import NonFiniteEnergyError, local_minimize
 
 __all__ = ["MemberGate", "check_cross_fittable", "out_of_fold_member_proba"]
+
+logger = logging.getLogger(__name__)
+
+#: Shrinkage toward uniform weights tried by ``shrinkage="auto"``.
+SHRINKAGE_GRID = np.linspace(0.0, 1.0, 5)
 
 
 def check_cross_fittable(estimator):
@@ -102,38 +126,68 @@ def _reminimise(objective, estimator, index):
 
 
 class MemberGate:
-    """Per-sample weights of the members, learnt from out-of-fold losses.
+    """Per-sample weights of the members, learnt from out-of-fold losses, shrunk toward uniform.
 
     Parameters
     ----------
     meta_estimator : classifier
         Unfitted classifier with ``predict_proba``, cloned for the gate.
     n_members : int
+    shrinkage : "auto" or float in [0, 1], default="auto"
+        Weight ``lambda`` of the uniform weights in the gate's output (1:
+        soft voting; 0: the raw gate); ``"auto"`` chooses it by inner
+        cross-validation with the one-standard-error rule (module notes).
+    cv : int, default=3
+        Inner folds of ``shrinkage="auto"``.
+    random_state : int, default=0
+        Seed of the inner folds.
 
     Attributes
     ----------
     estimator_ : classifier or None
         The fitted gate (``None`` when the members never disagree: equal weights).
+    shrinkage_ : float
+        The ``lambda`` used.
     """
 
-    def __init__(self, meta_estimator, n_members):
+    def __init__(self, meta_estimator, n_members, shrinkage="auto", cv=3, random_state=0):
         self.meta_estimator = meta_estimator
         self.n_members = n_members
+        self.shrinkage = shrinkage
+        self.cv = cv
+        self.random_state = random_state
 
-    def fit(self, X, y, member_proba, classes, sample_weight=None):
-        """Fit the gate on the out-of-fold member probabilities ``(n, n_members, n_classes)``."""
-        true_class = np.searchsorted(classes, y)
-        picked = member_proba[np.arange(len(y)), :, true_class]
-        with np.errstate(divide="ignore"):
-            loss = -np.log(np.maximum(picked, np.finfo(float).tiny))
+    def fit(self, X, y, member_proba, classes, sample_weight=None, member_weights=None):
+        """Fit the gate on the out-of-fold member probabilities ``(n, n_members, n_classes)``.
+
+        ``member_weights`` (the ensemble's normalised weights, equal by default)
+        multiply the gate's weights in the mixture that ``shrinkage="auto"`` scores.
+        """
+        y_index = np.searchsorted(classes, y)
+        if member_weights is None:
+            member_weights = np.full(self.n_members, 1.0 / self.n_members)
+        self.estimator_ = self._fit_gate(X, y_index, member_proba, sample_weight)
+        if self.shrinkage != "auto":
+            self.shrinkage_ = float(self.shrinkage)
+        elif self.estimator_ is None:
+            self.shrinkage_ = 1.0
+        else:
+            self.shrinkage_ = self._choose_shrinkage(
+                X, y_index, member_proba, sample_weight, member_weights
+            )
+        return self
+
+    def _fit_gate(self, X, y_index, member_proba, sample_weight):
+        """The gate classifier (``None`` when no sample tells the members apart)."""
+        picked = member_proba[np.arange(len(y_index)), :, y_index]
+        loss = -np.log(np.maximum(picked, np.finfo(float).tiny))
         best = np.argmin(loss, axis=1)
         spread = loss.max(axis=1) - loss.min(axis=1)
         if sample_weight is not None:
             spread = spread * sample_weight
         informative = spread > 0
         if not np.any(informative):
-            self.estimator_ = None
-            return self
+            return None
         labels, weights = best[informative], spread[informative]
         gate = (
             clone(self.meta_estimator)
@@ -144,16 +198,55 @@ class MemberGate:
             gate.fit(X[informative], labels, sample_weight=weights / weights.mean())
         else:
             gate.fit(X[informative], labels)
-        self.estimator_ = gate
-        return self
+        return gate
+
+    def _choose_shrinkage(self, X, y_index, member_proba, sample_weight, member_weights):
+        """Inner-CV choice of ``lambda`` with the one-standard-error rule toward soft voting."""
+        n = len(y_index)
+        if np.unique(y_index, return_counts=True)[1].min() < self.cv:
+            return 1.0  # too few samples to check the gate: soft voting
+        folds = StratifiedKFold(n_splits=self.cv, shuffle=True, random_state=self.random_state)
+        losses = np.empty((n, SHRINKAGE_GRID.size))
+        for train, test in folds.split(X, y_index):
+            weights = None if sample_weight is None else sample_weight[train]
+            gate = self._fit_gate(X[train], y_index[train], member_proba[train], weights)
+            raw = _gate_proba(gate, X[test], self.n_members)
+            picked = member_proba[test, :, y_index[test]]  # (n_test, n_members)
+            for k, shrinkage in enumerate(SHRINKAGE_GRID):
+                mixture = ((1 - shrinkage) * raw + shrinkage / self.n_members) * member_weights
+                mixture /= mixture.sum(axis=1, keepdims=True)
+                p = np.einsum("nm,nm->n", mixture, picked)
+                losses[test, k] = -np.log(np.maximum(p, np.finfo(float).tiny))
+        w = np.ones(n) if sample_weight is None else np.asarray(sample_weight, dtype=float)
+        w = w / w.sum()
+        mean = w @ losses
+        best = int(np.argmin(mean))
+        gain = losses[:, -1] - losses[:, best]  # soft voting minus the best shrinkage, per sample
+        standard_error = np.sqrt(w @ (gain - w @ gain) ** 2 / max(n - 1, 1))
+        chosen = float(SHRINKAGE_GRID[best]) if w @ gain > standard_error else 1.0
+        logger.info(
+            "gate shrinkage %.2f (inner-CV log-loss: soft %.4g, best %.4g at %.2f, se %.2g)",
+            chosen,
+            mean[-1],
+            mean[best],
+            SHRINKAGE_GRID[best],
+            standard_error,
+        )
+        return chosen
 
     def weights(self, X):
-        """Gate probabilities of shape (n_samples, n_members); rows sum to one."""
-        if self.estimator_ is None:
-            return np.full((X.shape[0], self.n_members), 1.0 / self.n_members)
-        weights = np.zeros((X.shape[0], self.n_members))
-        weights[:, self.estimator_.classes_.astype(np.int64)] = self.estimator_.predict_proba(X)
-        return weights
+        """Gate probabilities of shape (n_samples, n_members), shrunk; rows sum to one."""
+        raw = _gate_proba(self.estimator_, X, self.n_members)
+        return (1 - self.shrinkage_) * raw + self.shrinkage_ / self.n_members
+
+
+def _gate_proba(gate, X, n_members):
+    """A fitted gate's probabilities over all members (uniform for ``None``)."""
+    if gate is None:
+        return np.full((X.shape[0], n_members), 1.0 / n_members)
+    weights = np.zeros((X.shape[0], n_members))
+    weights[:, gate.classes_.astype(np.int64)] = gate.predict_proba(X)
+    return weights
 
 
 def _accepts_sample_weight(estimator):

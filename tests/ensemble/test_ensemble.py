@@ -102,6 +102,9 @@ def test_meta_voting_mixes_members_with_the_gate(iris):
     else:
         gate = np.zeros((X.shape[0], 3))
         gate[:, meta.meta_estimator_.classes_] = meta.meta_estimator_.predict_proba(X)
+    shrinkage = meta.meta_shrinkage_
+    assert 0.0 <= shrinkage <= 1.0
+    gate = (1 - shrinkage) * gate + shrinkage / 3
     expected = np.einsum("nm,mnc->nc", gate / gate.sum(axis=1, keepdims=True), member_proba)
     np.testing.assert_allclose(meta.predict_proba(X), expected, atol=1e-12)
     np.testing.assert_allclose(meta.predict_proba(X).sum(axis=1), 1.0)
@@ -342,3 +345,169 @@ def test_base_without_a_verified_minimum_gives_a_one_member_ensemble():
     np.testing.assert_allclose(
         ensemble.predict_proba(X), ensemble.estimator_.predict_proba(X), rtol=1e-12
     )
+
+
+# ---------------------------------------- landscape-structure selections
+def test_peaks_selection_represents_every_heat_capacity_peak():
+    """Two gaps, 1 and 10: a Schottky peak near T = 0.42 (0 -> 1) and one near T = 4 ({0, 1} ->
+    {2, 3}). Taking C-/C+ from every peak in turn includes the low-temperature pair's C+ minimum
+    1 and a high minimum of the other peak; the highest peak alone may not."""
+    landscape = Landscape.from_arrays(
+        [0.0, 1.0, 10.0, 11.0], [40.0, 45.0, 50.0], [[0, 1], [1, 2], [2, 3]]
+    )
+    peaks = sorted(landscape.heat_capacity_peaks(), key=lambda p: -p.height)
+    temperatures = sorted(p.temperature for p in peaks)
+    assert len(peaks) == 2
+    assert 0.3 < temperatures[0] < 0.6 and 2.0 < temperatures[1] < 8.0
+    rng = np.random.default_rng(0)
+    chosen = select_minima(landscape, 4, "peaks", peaks, rng).tolist()
+    assert 1 in chosen and {2, 3} & set(chosen) and 0 in chosen
+    first_two = select_minima(landscape, 2, "peaks", peaks, rng).tolist()
+    highest = peaks[0]
+    assert first_two == [int(highest.c_minus_minima[0]), int(highest.c_plus_minima[0])]
+
+
+def test_funnels_selection_takes_the_bottoms_first():
+    """Funnel {0, 1, 2} drains to 0; 3 has no lower neighbour (its only way to 0 goes up through
+    2), so {3, 4} is a second funnel: bottoms by energy, then each funnel's next lowest."""
+    energy = [0.0, 0.5, 1.0, 0.2, 0.7]
+    ts_minima = [[1, 0], [2, 1], [4, 3], [3, 2]]
+    ts_energy = [0.8, 1.1, 0.9, 5.0]
+    landscape = Landscape.from_arrays(energy, ts_energy, ts_minima)
+    assert landscape.funnels().tolist() == [0, 0, 0, 3, 3]
+    rng = np.random.default_rng(0)
+    assert select_minima(landscape, 5, "funnels", [], rng).tolist() == [0, 3, 1, 4, 2]
+    assert select_minima(landscape, 2, "funnels", [], rng).tolist() == [0, 3]
+
+
+def test_greedy_held_out_prefers_members_that_disagree_where_it_pays():
+    """A is fair everywhere; B and C are each sure on one half and undecided on the other.
+    Losses: A -ln 0.6 = 0.511, B (-ln 0.96 - ln 0.5) / 2 = 0.367, C (-ln 0.95 - ln 0.5) / 2 =
+    0.372; B + C averages 0.73 and 0.725 (0.318), and adding A raises it (0.378): [B, C]."""
+    from sklandscape.ensemble._selection import greedy_held_out
+
+    half = np.r_[np.ones(10, dtype=bool), np.zeros(10, dtype=bool)]
+    right = np.stack([np.full(20, 0.6), np.where(half, 0.96, 0.5), np.where(half, 0.5, 0.95)], 1)
+    y_index = np.arange(20) % 2
+    proba = np.empty((20, 3, 2))
+    proba[np.arange(20), :, y_index] = right
+    proba[np.arange(20), :, 1 - y_index] = 1 - right
+    assert greedy_held_out(proba, y_index, 3).tolist() == [1, 2]
+    assert greedy_held_out(proba, y_index, 1).tolist() == [1]
+
+
+def test_greedy_held_out_matches_a_direct_forward_selection():
+    """Against forward selection written with plain averages (no log-sum-exp), weighted."""
+    from sklandscape.ensemble._selection import greedy_held_out
+
+    rng = np.random.default_rng(3)
+    proba = rng.dirichlet(np.ones(3), size=(60, 8))
+    y_index = rng.integers(0, 3, size=60)
+    weights = rng.uniform(0.5, 2.0, size=60)
+
+    def loss(members):
+        p = proba[np.arange(60), :, y_index][:, members].mean(axis=1)
+        return -np.average(np.log(p), weights=weights)
+
+    expected = [min(range(8), key=lambda c: loss([c]))]
+    while len(expected) < 6:
+        rest = [c for c in range(8) if c not in expected]
+        best = min(rest, key=lambda c: loss([*expected, c]))
+        if not loss([*expected, best]) < loss(expected):
+            break
+        expected.append(best)
+    assert greedy_held_out(proba, y_index, 6, weights).tolist() == expected
+
+
+def test_held_out_selection_of_a_fitted_ensemble(moons):
+    X, y = moons
+    ensemble = LandscapeEnsembleClassifier(
+        _base(n_hops=6), n_members=3, selection="held_out", meta_cv=3, random_state=0
+    ).fit(X, y)
+    selected = ensemble.selected_minima_
+    assert 1 <= len(selected) <= 3 and len(set(selected.tolist())) == len(selected)
+    lowest = np.argsort(ensemble.landscape_.minima.energy, kind="stable")[:12]
+    assert set(selected.tolist()) <= set(lowest.tolist())
+    expected = np.mean([m.predict_proba(X) for m in ensemble.members_], axis=0)
+    np.testing.assert_allclose(ensemble.predict_proba(X), expected, rtol=1e-12)
+    again = LandscapeEnsembleClassifier(
+        _base(n_hops=6), n_members=3, selection="held_out", meta_cv=3, random_state=0
+    ).fit(X, y)
+    assert again.selected_minima_.tolist() == selected.tolist()
+
+
+# ------------------------------------------------------- gate shrinkage
+def _gate_problem(informative, seed=0):
+    """Two members; member 0 right for x < 0 and member 1 for x > 0 (or at random)."""
+    from sklandscape.ensemble._meta import MemberGate
+
+    rng = np.random.default_rng(seed)
+    X = rng.normal(size=(300, 2))
+    y = rng.integers(0, 2, size=300)
+    first = X[:, 0] < 0 if informative else rng.random(300) < 0.5
+    right = np.stack([np.where(first, 0.9, 0.4), np.where(first, 0.4, 0.9)], axis=1)
+    proba = np.empty((300, 2, 2))
+    proba[np.arange(300), :, y] = right
+    proba[np.arange(300), :, 1 - y] = 1 - right
+    return MemberGate(LogisticRegression(), 2), X, y, proba
+
+
+def test_gate_is_kept_when_it_wins_on_inner_folds():
+    gate, X, y, proba = _gate_problem(informative=True)
+    gate.fit(X, y, proba, np.array([0, 1]))
+    assert gate.shrinkage_ < 0.5
+    weights = gate.weights(X)
+    # the gate trusts member 0 where x < 0
+    assert weights[X[:, 0] < -1, 0].mean() > 0.8 and weights[X[:, 0] > 1, 1].mean() > 0.8
+
+
+def test_gate_falls_back_to_soft_voting_when_it_cannot_win():
+    """Which member is right is independent of x: no gate beats equal weights out of sample."""
+    fallbacks = []
+    for seed in range(5):
+        gate, X, y, proba = _gate_problem(informative=False, seed=seed)
+        gate.fit(X, y, proba, np.array([0, 1]))
+        fallbacks.append(gate.shrinkage_ == 1.0)
+        if gate.shrinkage_ == 1.0:
+            np.testing.assert_allclose(gate.weights(X), 0.5)
+    assert sum(fallbacks) >= 4
+
+
+@pytest.mark.parametrize("shrinkage", [0.0, 0.4, 1.0])
+def test_meta_shrinkage_mixes_the_gate_with_equal_weights(iris, shrinkage):
+    X, y = iris
+    kwargs = {"n_members": 3, "selection": "lowest", "meta_cv": 3, "random_state": 0}
+    meta = LandscapeEnsembleClassifier(
+        _base(), voting="meta", meta_shrinkage=shrinkage, **kwargs
+    ).fit(X, y)
+    assert meta.meta_shrinkage_ == shrinkage
+    member_proba = np.array([m.predict_proba(X) for m in meta.members_])
+    raw = np.full((X.shape[0], 3), 1 / 3)
+    if meta.meta_estimator_ is not None:
+        raw = np.zeros((X.shape[0], 3))
+        raw[:, meta.meta_estimator_.classes_] = meta.meta_estimator_.predict_proba(X)
+    gate = (1 - shrinkage) * raw + shrinkage / 3
+    expected = np.einsum("nm,mnc->nc", gate, member_proba)
+    np.testing.assert_allclose(meta.predict_proba(X), expected, atol=1e-12)
+    if shrinkage == 1.0:
+        soft = LandscapeEnsembleClassifier(_base(), **kwargs).fit(X, y)
+        np.testing.assert_allclose(meta.predict_proba(X), soft.predict_proba(X), atol=1e-12)
+
+
+@pytest.mark.parametrize(
+    "params", [{"meta_shrinkage": 1.5}, {"meta_shrinkage": "best"}, {"selection": "bogus"}]
+)
+def test_invalid_new_parameters_are_refused(iris, params):
+    from sklearn.utils._param_validation import InvalidParameterError
+
+    X, y = iris
+    with pytest.raises(InvalidParameterError):
+        LandscapeEnsembleClassifier(_base(), **params).fit(X, y)
+
+
+def test_held_out_selection_needs_enough_samples_per_class(iris):
+    X, y = iris
+    keep = np.r_[np.arange(100), 100, 101]  # two samples of class 2
+    ensemble = LandscapeEnsembleClassifier(_base(), selection="held_out", meta_cv=3)
+    with pytest.raises(ValueError, match="only 2 samples"):
+        ensemble.fit(X[keep], y[keep])
