@@ -162,7 +162,10 @@ def mode_columns(records, n_params, transition_states=False):
     """Landscape columns ``n_modes``, ``bound_{slope,curvature,width}`` and ``pgorder``.
 
     The ``bound_*`` columns have one column per held coordinate of the point
-    holding most, padded with NaN.
+    holding most, padded with NaN. ``pgorder`` is int64 while every order fits
+    and float64 beyond (a layer of :math:`m` interchangeable tanh units has
+    order :math:`m!\,2^m`, past int64 from :math:`m = 17`); only its
+    logarithm enters the thermodynamics.
     """
     default = n_params - 1 if transition_states else n_params
     held = max((len(r.bound_slopes) for r in records), default=0)
@@ -180,8 +183,15 @@ def mode_columns(records, n_params, transition_states=False):
         "bound_slope": slope,
         "bound_curvature": curvature,
         "bound_width": width,
-        "pgorder": np.array([r.symmetry_order for r in records], dtype=np.int64),
+        "pgorder": _order_column([r.symmetry_order for r in records]),
     }
+
+
+def _order_column(orders):
+    """Symmetry orders as int64, or as float64 when one does not fit int64."""
+    if max(orders, default=1) <= np.iinfo(np.int64).max:
+        return np.array(orders, dtype=np.int64)
+    return np.array([float(order) for order in orders])
 
 
 def mode_fields(table, row):

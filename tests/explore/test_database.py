@@ -189,3 +189,30 @@ def test_symmetry_orders_are_stored_and_divide_the_weights():
         right = 1 - left
         ratio = symmetric.rate(right, left, T, kind="ss") / plain.rate(right, left, T, kind="ss")
         assert ratio == pytest.approx(0.5, rel=1e-6)
+
+
+def test_symmetry_orders_beyond_int64_are_stored_as_floats():
+    """A layer of 32 interchangeable tanh units has order 32! 2^32 ~ 1.1e45, past int64.
+
+    The same double well as above with that order on the left half: the landscape is
+    stored (float64 orders) and the left minimum's weight is divided by it, so its
+    occupation probability is 1 / (1 + order) at every temperature."""
+    import math
+
+    import sklandscape
+    from sklandscape._explore._objective import FunctionObjective
+
+    def fun(x):
+        return (x[0] ** 2 - 1) ** 2, np.array([4 * x[0] ** 3 - 4 * x[0]])
+
+    order = math.factorial(32) * 2**32
+    objective = FunctionObjective(
+        fun, 1, jac=True, bounds=[(-2.0, 2.0)], symmetry_order=lambda x: order if x[0] < 0.5 else 1
+    )
+    landscape = sklandscape.explore(objective, n_hops=5, n_chains=4, step_size=2.0, random_state=0)
+    assert landscape.n_minima == 2
+    left = int(np.argmin(landscape.minima.x[:, 0]))
+    assert landscape.minima.pgorder.dtype == np.float64
+    assert landscape.minima.pgorder[left] == pytest.approx(float(order), rel=1e-15)
+    probabilities = landscape.occupation_probabilities(1.0)
+    assert probabilities[left] == pytest.approx(1.0 / (1.0 + order), rel=1e-6)
