@@ -159,7 +159,7 @@ def _symmetry_order(objective, x):
 
 
 def mode_columns(records, n_params, transition_states=False):
-    """Landscape columns ``n_modes``, ``bound_{slope,curvature,width}`` and ``pgorder``.
+    r"""Landscape columns ``n_modes``, ``bound_{slope,curvature,width}`` and ``pgorder``.
 
     The ``bound_*`` columns have one column per held coordinate of the point
     holding most, padded with NaN. ``pgorder`` is int64 while every order fits
