@@ -26,7 +26,7 @@ before/after columns of one run.
 
 Usage: ``PYTHONPATH=. python benchmarks/bench_budget.py [--cases wine3,mlp_iris]
 [--seeds 20] [--estimators kmeans,mlp,gp,ensemble,selector] [--before]
-[--before-limit 120] [--skip-cases] [--skip-seeds]``.
+[--before-limit 120] [--skip-cases] [--skip-seeds] [--per-seed]``.
 """
 
 import argparse
@@ -206,6 +206,7 @@ def main():
     parser.add_argument("--before-limit", type=float, default=120.0)
     parser.add_argument("--skip-cases", action="store_true")
     parser.add_argument("--skip-seeds", action="store_true")
+    parser.add_argument("--per-seed", action="store_true", help="print every seed's fit")
     parser.add_argument("--child", nargs=3, help=argparse.SUPPRESS)
     args = parser.parse_args()
     if args.child:
@@ -234,8 +235,13 @@ def main():
             "  estimator   median [s]  max/median  s per connected minimum  connected (min, mean)"
         )
         for name in args.estimators.split(","):
-            results = [in_subprocess("seed", name, seed) for seed in range(args.seeds)]
-            results = [r for r in results if r is not None]
+            results = []
+            for seed in range(args.seeds):
+                result = in_subprocess("seed", name, seed)
+                if args.per_seed:
+                    print(_row(f"{name} seed {seed}", result), flush=True)
+                if result is not None:
+                    results.append(result)
             if not results:
                 continue
             seconds = np.array([r["seconds"] for r in results])
