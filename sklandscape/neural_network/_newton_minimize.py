@@ -20,6 +20,13 @@ NEWTON_GTOL = 1e-10
 MAX_NEWTON_STEPS = 20
 #: Eigenvalues below this fraction of the largest one are treated as zero modes.
 ZERO_EIGENVALUE_RTOL = 1e-7
+#: Up to this many parameters an indefinite Hessian still gives a (saddle-free) Newton step,
+#: from its eigendecomposition; beyond, the dense eigendecomposition costs more than the
+#: L-BFGS-B iterations it saves and the round goes back to L-BFGS-B. On iris subsamples
+#: (83 parameters) the saddle-free steps joined more kept minima to the global minimum
+#: (seed 4: 88 % against 50 %); on breast cancer (321) and digits (1,210) quenches were 3.4
+#: and 9 times faster without them.
+SADDLE_FREE_MAX_PARAMS = 200
 #: Sufficient-decrease constant of the Armijo backtracking.
 ARMIJO = 1e-4
 #: Smallest step fraction tried by the backtracking.
@@ -93,7 +100,8 @@ def _newton(objective, x, energy, grad, fun):
 
     They stop, handing back to L-BFGS-B, as soon as the point is not in the
     quadratic region of a minimum: the (deflated) Hessian is not positive
-    definite, or the full Newton step fails the Armijo test. There a Newton
+    definite (beyond :data:`SADDLE_FREE_MAX_PARAMS` parameters; below, a
+    saddle-free step is taken), or the full Newton step fails the Armijo test. There a Newton
     step costs a Hessian (and a factorisation) for little progress, where
     quasi-Newton steps cost a gradient each: on digits with 16 hidden units
     (1,210 parameters) a quench spent 40 Hessians and 40 dense
@@ -139,19 +147,21 @@ def _newton_step(hessian, grad, zero_modes):
     the largest diagonal entry) is positive definite near a minimum, and a
     Cholesky solve gives the step; since ``g`` has no zero-mode component
     neither has the step. When the Cholesky factorisation fails the point is
-    not in a minimum's quadratic region and ``None`` is returned (the caller
-    goes back to quasi-Newton steps). With the zero modes unknown the step
+    not in a minimum's quadratic region: beyond :data:`SADDLE_FREE_MAX_PARAMS`
+    parameters ``None`` is returned (the caller goes back to quasi-Newton
+    steps). Otherwise, and whenever the zero modes are unknown, the step
     uses the eigendecomposition with every eigenvalue replaced by its
-    absolute value and the (near-)zero ones dropped, a descent direction in
-    all cases.
+    absolute value and the (near-)zero ones dropped (a saddle-free Newton
+    step), a descent direction in all cases.
     """
     if zero_modes is not None:
         shift = max(1.0, float(np.max(np.abs(np.diag(hessian)))))
         try:
             factor = cho_factor(hessian + shift * zero_modes.T @ zero_modes)
+            return -cho_solve(factor, grad)
         except np.linalg.LinAlgError:
-            return None
-        return -cho_solve(factor, grad)
+            if hessian.shape[0] > SADDLE_FREE_MAX_PARAMS:
+                return None
     eigenvalues, vectors = np.linalg.eigh(hessian)
     zero_tol = ZERO_EIGENVALUE_RTOL * max(1.0, float(np.max(np.abs(eigenvalues))))
     kept = np.abs(eigenvalues) > zero_tol

@@ -409,13 +409,16 @@ def test_zero_mode_basis_spans_the_flat_direction(iris):
     assert binary.zero_mode_basis().shape == (0, binary.n_params)
 
 
-def test_newton_step_handles_zero_modes_and_negative_curvature():
+def test_newton_step_handles_zero_modes_and_negative_curvature(monkeypatch):
     """Both step rules against a hand-built Hessian: known eigenvectors and eigenvalues.
 
-    With the zero mode known, a positive definite Hessian (apart from it) gives
-    the Newton step and an indefinite one gives ``None`` (back to L-BFGS); with
-    it unknown, the step divides by ``|lambda|`` and skips the zero eigenvalue.
+    A positive definite Hessian (apart from the zero mode) gives the Newton
+    step; an indefinite one the saddle-free step, which divides by
+    ``|lambda|`` and skips the zero eigenvalue, or, beyond
+    ``SADDLE_FREE_MAX_PARAMS`` with the zero mode known, ``None`` (back to
+    L-BFGS).
     """
+    from sklandscape.neural_network import _newton_minimize
     from sklandscape.neural_network._newton_minimize import _newton_step
 
     rng = np.random.default_rng(21)
@@ -425,11 +428,16 @@ def test_newton_step_handles_zero_modes_and_negative_curvature():
         hessian = vectors @ np.diag(eigenvalues) @ vectors.T
         expected = -vectors[:, 1:] @ ((vectors[:, 1:].T @ grad) / np.abs(eigenvalues[1:]))
         np.testing.assert_allclose(_newton_step(hessian, grad, None), expected, atol=1e-12)
+        np.testing.assert_allclose(
+            _newton_step(hessian, grad, vectors[:, :1].T), expected, atol=1e-12
+        )
+        monkeypatch.setattr(_newton_minimize, "SADDLE_FREE_MAX_PARAMS", 4)
         known = _newton_step(hessian, grad, vectors[:, :1].T)
         if min(eigenvalues[1:]) > 0:
             np.testing.assert_allclose(known, expected, atol=1e-12)
         else:
             assert known is None
+        monkeypatch.undo()
 
 
 def _all_operations(objective, x):
