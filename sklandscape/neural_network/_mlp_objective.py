@@ -17,7 +17,7 @@ from .._explore._minimize import single_threaded_blas
 from .._explore._objective import Objective
 from .._explore._symmetry import permutation_order
 from ._mlp_hessian import one_hidden_layer_hessian
-from ._newton_minimize import NEWTON_GTOL, newton_polished_minimize
+from ._newton_minimize import newton_polished_minimize
 
 __all__ = ["MLPObjective", "forward_pass", "output_log_proba"]
 
@@ -28,8 +28,6 @@ OUTPUT_ACTIVATIONS = ("softmax", "logistic")
 #: Largest number of floats a batched Hessian-vector product may hold per array;
 #: the directions are processed in chunks below it.
 _MAX_BATCH_FLOATS = 4_000_000
-#: Gradient tolerance of saddle searches per unit of ``alpha`` (see ``MLPObjective.gtol``).
-GTOL_PER_ALPHA = 1e-5
 #: Golden ratio, for the Weyl sequence of the fixed sign-flip reference direction.
 _GOLDEN_RATIO = (1.0 + np.sqrt(5.0)) / 2.0
 #: Hidden units whose parameters agree within this (relative to ``max(1, max |x|)``)
@@ -107,18 +105,6 @@ class MLPObjective(Objective):
     exact_hessian_max_params : int
         600: eigenvector following diagonalises the exact Hessian up to 600
         parameters (see :class:`~sklandscape._explore.Objective`).
-    gtol : float
-        Gradient tolerance of transition-state searches (and, times 10, of the
-        verification of every stationary point):
-        ``clip(GTOL_PER_ALPHA * alpha, NEWTON_GTOL, 1e-6)``, ``1e-9`` for the
-        default ``alpha = 1e-4``. The curvature of a regularised network
-        scales with ``alpha``: negative eigenvalues of saddles go down to about
-        ``alpha / 30``. A pushoff a distance ``s`` along the negative
-        eigenvector lowers the energy by ``|lambda| s^2 / 2`` only if the
-        residual gradient ``g`` is below ``|lambda| s / 2``; with the engine's
-        default ``1e-6`` it was not, and on one iris subsample every search
-        from the global minimum converged to a verified saddle whose pushoff
-        then failed (``|lambda| = 3e-6``, ``s = 0.02``).
 
     Notes
     -----
@@ -206,7 +192,6 @@ class MLPObjective(Objective):
         #: ``[X, 1]``: the inputs augmented with the constant of the first intercepts.
         self.augmented_inputs = np.hstack([X, np.ones((X.shape[0], 1))])
         self.n_zero_modes = 1 if output == "softmax" and not self.penalize_intercepts else 0
-        self.gtol = float(np.clip(GTOL_PER_ALPHA * self.alpha, NEWTON_GTOL, 1e-6))
         shapes = list(zip(self.layer_units[:-1], self.layer_units[1:], strict=True))
         self._coef_shapes = shapes
         sizes = [fan_in * fan_out for fan_in, fan_out in shapes] + [f for _, f in shapes]
