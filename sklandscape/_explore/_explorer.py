@@ -74,6 +74,10 @@ SINGLE_ENDED_AUTO_MODES = 2
 #: worker idle: 4 raised the K-means speed-up on 2 cores from 1.54x to 1.7-2.0x
 #: (benchmarks/bench_parallel.py). Results do not depend on it.
 _TASKS_PER_WORKER = 4
+#: Searches a pair of minima may get on a smooth objective while none finds a transition state.
+#: On iris subsamples, a second search of a failed pair (new band jitter) found a connection
+#: where the first ended at a nearly degenerate saddle (see ``_connect_minima``).
+_SMOOTH_SEARCHES_PER_PAIR = 2
 
 
 #: The constraints :func:`explore` validates: the estimators' (:mod:`._parameters`),
@@ -601,8 +605,18 @@ def _connect_minima(
     only when none is left are near-neighbour pairs offered. A round's pairs
     are cut to the searches left in ``budget``; the chunks of a round are
     merged in order, and ``budget`` is checked after each.
+
+    On a smooth objective a pair whose search found no transition state is
+    offered again (with a fresh random stream), up to
+    :data:`_SMOOTH_SEARCHES_PER_PAIR` searches: eigenvector following from a
+    band maximum sometimes ends at a nearly degenerate saddle (a negative
+    eigenvalue near zero, where the pushoff cannot descend on both sides), and
+    a band relaxed from another jitter often leads elsewhere. A pair is not
+    offered again once one of its searches found a connection.
     """
     attempted = set()
+    failed_once = set()
+    searches_per_pair = _SMOOTH_SEARCHES_PER_PAIR if objective.smooth else 1
     for round_index in range(max_rounds):
         cap, left = max_pairs, budget.searches_left()
         if left is not None:
@@ -630,10 +644,14 @@ def _connect_minima(
             )
             try:
                 for chunk, output in zip(chunks, outputs, strict=True):
-                    attempted.update(frozenset(pairs[k]) for k in chunk)
                     counts.values["n_connection_attempts"] += len(chunk)
                     budget.n_searches += len(chunk)
-                    for connections in output:
+                    for k, connections in zip(chunk, output, strict=True):
+                        key = frozenset(pairs[k])
+                        if connections or searches_per_pair == 1 or key in failed_once:
+                            attempted.add(key)
+                        else:
+                            failed_once.add(key)
                         counts.values["n_successful_connection_attempts"] += bool(connections)
                         for connection in connections:
                             _add_connection(objective, minima, states, counts, connection)

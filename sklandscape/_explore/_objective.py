@@ -51,11 +51,20 @@ class Objective:
     gtol : float
         Gradient tolerance of local minimisation (max-norm of the projected
         gradient); stationary points are verified against ``10 * gtol``.
+    exact_hessian_max_params : int
+        Largest number of parameters for which eigenvector following
+        diagonalises :meth:`hessian` at every step (quadratic convergence);
+        beyond, it follows the lowest mode by Rayleigh-Ritz on Hessian-vector
+        products (see
+        :func:`~sklandscape._explore._transition_state.hybrid_eigenvector_following`).
+        200 by default, right for a finite-difference Hessian; an objective
+        with a cheap exact Hessian raises it.
     """
 
     smooth = True
     n_zero_modes = 0
     gtol = 1e-6
+    exact_hessian_max_params = 200
 
     def __init__(self, n_params, *, bounds=None):
         if not isinstance(n_params, numbers.Integral) or n_params < 1:

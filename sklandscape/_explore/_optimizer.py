@@ -316,7 +316,7 @@ def capped_descent(
 
 
 # --------------------------------------------------------------------- Newton
-def newton_step(hessian, grad, zero_modes=None):
+def newton_step(hessian, grad, zero_modes=None, saddle_free_max_params=None):
     """Newton step ``-H^-1 g`` away from the zero modes; ``|lambda|`` where ``H`` is indefinite.
 
     With the zero modes known (orthonormal rows of ``zero_modes``; an empty
@@ -328,16 +328,21 @@ def newton_step(hessian, grad, zero_modes=None):
     eigen-decomposition with every eigenvalue replaced by its absolute value
     and the zero ones (``|lambda| <= ZERO_EIGENVALUE_RTOL max(1, max|lambda|)``)
     dropped: a descent direction in all cases (Nocedal & Wright, section 3.4).
+    That dense eigen-decomposition is skipped above ``saddle_free_max_params``
+    parameters: with the zero modes known and ``H`` indefinite the step is
+    then ``None`` (the caller goes back to quasi-Newton steps).
 
     Parameters
     ----------
     hessian : ndarray of shape (n, n)
     grad : ndarray of shape (n,)
     zero_modes : ndarray of shape (n_zero, n), optional
+    saddle_free_max_params : int, optional
+        Largest ``n`` for a saddle-free step; ``None``: any.
 
     Returns
     -------
-    ndarray of shape (n,)
+    ndarray of shape (n,) or None
     """
     if zero_modes is not None:
         matrix = hessian
@@ -348,7 +353,8 @@ def newton_step(hessian, grad, zero_modes=None):
             factor = cho_factor(matrix)
             return -cho_solve(factor, grad)
         except np.linalg.LinAlgError:
-            pass
+            if saddle_free_max_params is not None and len(grad) > saddle_free_max_params:
+                return None
     eigenvalues, vectors = np.linalg.eigh(hessian)
     zero_tol = ZERO_EIGENVALUE_RTOL * max(1.0, float(np.max(np.abs(eigenvalues), initial=0.0)))
     kept = np.abs(eigenvalues) > zero_tol
@@ -374,6 +380,8 @@ def newton_polish(
     free=None,
     zero_modes=None,
     project_point=None,
+    saddle_free_max_params=None,
+    quadratic_region_only=False,
 ):
     """Damped Newton iterations with the exact Hessian, in the free subspace.
 
@@ -383,8 +391,12 @@ def newton_polish(
     holds or the energy ties to rounding while the gradient shrinks (near
     machine precision, where the energy no longer resolves progress). Near a
     non-degenerate minimum the convergence is quadratic. Stops when the free
-    gradient max-norm is at most ``gtol``, after ``max_steps`` steps, or when
-    no step fraction is accepted.
+    gradient max-norm is at most ``gtol``, after ``max_steps`` steps, when
+    no step fraction is accepted, when :func:`newton_step` gives no step
+    (``saddle_free_max_params``), or, with ``quadratic_region_only``, after
+    the first step whose full length failed the Armijo test: outside a
+    minimum's quadratic region a Newton step costs a Hessian for little
+    progress, where a quasi-Newton step costs a gradient.
 
     Parameters
     ----------
@@ -400,6 +412,10 @@ def newton_polish(
         Orthonormal rows spanning the exact zero modes, see :func:`newton_step`.
     project_point : callable, optional
         Brings a trial point back into the feasible box.
+    saddle_free_max_params : int, optional
+        Passed to :func:`newton_step`.
+    quadratic_region_only : bool, default=False
+        Stop after a damped (shortened) step.
 
     Returns
     -------
@@ -411,8 +427,13 @@ def newton_polish(
         g_free = grad[mask]
         if np.max(np.abs(g_free), initial=0.0) <= gtol or not mask.any():
             break
+        free_step = newton_step(
+            objective.hessian(x)[np.ix_(mask, mask)], g_free, zero_modes, saddle_free_max_params
+        )
+        if free_step is None:
+            break
         step = np.zeros_like(x)
-        step[mask] = newton_step(objective.hessian(x)[np.ix_(mask, mask)], g_free, zero_modes)
+        step[mask] = free_step
         slope = float(grad @ step)
         fraction = 1.0
         for _ in range(NEWTON_MAX_HALVINGS):
@@ -430,6 +451,8 @@ def newton_polish(
         else:
             break
         x, energy, grad = trial, trial_energy, trial_grad
+        if quadratic_region_only and fraction < 1.0:
+            break
     return x, energy, grad, n_evaluations
 
 

@@ -28,7 +28,7 @@ it converges to the saddle on it, as it does from the highest image of an
 elastic band.
 
 The searches use no random number for objectives of at most
-``EXACT_HESSIAN_MAX_PARAMS`` parameters (exact Hessians); beyond, the
+``objective.exact_hessian_max_params`` parameters (exact Hessians); beyond, the
 Rayleigh-Ritz start vectors come from the generator passed in.
 """
 
@@ -136,7 +136,12 @@ def _search_along(objective, x_min, direction, step, rng):
     if start is None:
         return None
     search = hybrid_eigenvector_following(
-        objective, start, max_iterations=MAX_HEF_ITERATIONS, max_step=step, rng=rng
+        objective,
+        start,
+        max_iterations=MAX_HEF_ITERATIONS,
+        max_step=step,
+        rng=rng,
+        exact_max_params=objective.exact_hessian_max_params,
     )
     if not search.converged:
         return None

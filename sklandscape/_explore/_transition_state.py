@@ -681,7 +681,11 @@ def _smooth_connections(objective, band, chord, spacing, rng):
     for index in band_maxima(band.energies):
         try:
             search = hybrid_eigenvector_following(
-                objective, band.images[index], max_step=spacing, rng=rng
+                objective,
+                band.images[index],
+                max_step=spacing,
+                rng=rng,
+                exact_max_params=objective.exact_hessian_max_params,
             )
         except NonFiniteEnergyError:
             continue

@@ -16,10 +16,22 @@ row of :math:`\tilde W_l` is the intercept). The Hessian of
   :math:`\sum_i \delta_{ic} f'_{ij} \tilde x_{im}`;
 * :math:`\alpha` on the diagonal of the weights (not the intercepts).
 
-Every sum over samples is one matrix product, so the whole Hessian costs a few
-dense products of size ``n_samples x n_params``: several times faster than the
-general R-operator pass for the small networks explored here. The Jacobian
-columns are built directly in the parameter layout, so no permutation follows.
+The Jacobian of the logits never needs to be formed: the derivative of logit
+``k`` of sample ``i`` along the incoming weight ``W~1[m, j]`` is
+:math:`\tilde x_{im} f'_{ij} W_2[j, k]`, a Kronecker product of the input
+row and a per-sample ``h x K`` matrix, so the incoming-incoming block is
+
+.. math::
+
+    H_{(m j),(m' j')} = \sum_i \tilde x_{im} \tilde x_{im'} C_i[j, j'], \qquad
+    C_i = D_i W_2 (w_i S_i) W_2^T D_i + \mathrm{diag}((\delta_i W_2^T) \odot f''_i),
+
+``D_i = diag(f'_i)``, one matrix product of the per-sample outer products
+``x~_i x~_i^T`` (``n x (m+1)^2``) with the ``C_i`` (``n x h^2``): about
+``2 n (m+1)^2 h^2`` operations instead of the ``2 n K P^2`` of ``J^T S J``
+with the Jacobian built explicitly (``P`` parameters). The other blocks are
+products of the same kind. On digits with 16 hidden units (1,210
+parameters) this is about six times faster than the explicit Jacobian.
 """
 
 from functools import lru_cache
@@ -27,6 +39,9 @@ from functools import lru_cache
 import numpy as np
 
 __all__ = ["one_hidden_layer_hessian"]
+
+#: Largest number of floats of one chunk of per-sample outer products.
+_MAX_CHUNK_FLOATS = 1_000_000
 
 
 def one_hidden_layer_hessian(objective, state):
@@ -45,58 +60,63 @@ def one_hidden_layer_hessian(objective, state):
         In the layout of ``objective`` (scikit-learn's ``_pack``).
     """
     n_inputs, n_hidden, n_outputs = objective.layer_units
-    activations, proba = state["activations"], state["proba"]
+    hidden, proba = state["activations"][1], state["proba"]
     first, second = state["first"][1], state["second"][1]
-    delta = state["deltas"][1]
-    coef_out = state["coefs"][1]
-    weights = objective.sample_weight
-    n_samples = weights.size
+    delta, coef_out = state["deltas"][1], state["coefs"][1]
     inputs = objective.augmented_inputs  # X~ = [X, 1]
-    n_in1 = n_inputs + 1
+    n_samples, n_in1 = inputs.shape
     incoming, outgoing, n_coefs = _layout_indices(n_inputs, n_hidden, n_outputs)
+    output_intercepts = n_coefs + n_hidden + np.arange(n_outputs)
+    h, k = n_hidden, n_outputs
 
-    # Jacobian of the logits, J[i, k, :], columns in the layout order W1, W2, b1, b2.
-    unit_gain = coef_out.T[None, :, :] * first[:, None, :]  # W2[j, k] f'_ij, (n, K, h)
-    eye = np.eye(n_outputs)
-    jacobian = np.concatenate(
-        [
-            (inputs[:, None, :-1, None] * unit_gain[:, :, None, :]).reshape(
-                n_samples, n_outputs, -1
-            ),
-            (activations[1][:, None, :, None] * eye[None, :, None, :]).reshape(
-                n_samples, n_outputs, -1
-            ),
-            unit_gain,
-            np.broadcast_to(eye, (n_samples, n_outputs, n_outputs)),
-        ],
-        axis=2,
-    )
-    n_params = jacobian.shape[2]
-
-    # Gauss-Newton term J^T S J.
+    # w_i S_i, the weighted curvature of the loss in the logits, (n, K, K).
+    weights = objective.sample_weight[:, None]
     if objective.output == "softmax":
-        scaled = jacobian * np.sqrt(weights[:, None] * proba)[:, :, None]
-        flat = scaled.reshape(-1, n_params)
-        hessian = flat.T @ flat
-        mean_row = np.matmul(proba[:, None, :], jacobian)[:, 0, :] * np.sqrt(weights)[:, None]
-        hessian -= mean_row.T @ mean_row
+        curvature = -(weights * proba)[:, :, None] * proba[:, None, :]
+        curvature[:, np.arange(k), np.arange(k)] += weights * proba
     else:
-        curvature = weights[:, None] * proba * (1.0 - proba)
-        flat = (jacobian * np.sqrt(curvature)[:, :, None]).reshape(-1, n_params)
-        hessian = flat.T @ flat
+        curvature = np.zeros((n_samples, k, k))
+        curvature[:, np.arange(k), np.arange(k)] = weights * proba * (1.0 - proba)
+    # T_i = W2 w_i S_i (n, h, K) and U_i[j, c] = f'_ij T_i[j, c].
+    through = np.matmul(coef_out[None], curvature)
+    gained = first[:, :, None] * through
+    # C_i[j, j'] = f'_ij f'_ij' (W2 w_i S_i W2^T)[j, j'], plus the network curvature
+    # (delta_i W2^T)_j f''_ij on the diagonal.
+    unit_coupling = np.matmul(gained, coef_out.T[None]) * first[:, None, :]
+    unit_coupling[:, np.arange(h), np.arange(h)] += (delta @ coef_out.T) * second
 
-    # Curvature of the network: within each unit's incoming weights ...
-    unit_curvature = (delta @ coef_out.T) * second  # (n, h)
-    within = np.matmul(inputs.T[None, :, :] * unit_curvature.T[:, None, :], inputs)  # (h, m, m')
-    hessian[incoming.T[:, :, None], incoming.T[:, None, :]] += within
-    # ... and between a unit's incoming weights and its outgoing weights.
-    between = (inputs.T @ (first[:, :, None] * delta[:, None, :]).reshape(n_samples, -1)).reshape(
-        n_in1, n_hidden, n_outputs
+    hessian = np.empty((objective.n_params, objective.n_params))
+    rows_in, rows_out = incoming.ravel(), outgoing.ravel()
+    # Incoming x incoming: sum_i x_im x_im' C_i[j, j'], one product over samples.
+    block = _sum_of_kronecker(inputs, inputs, unit_coupling.reshape(n_samples, h * h))
+    hessian[np.ix_(rows_in, rows_in)] = (
+        block.reshape(n_in1, n_in1, h, h).transpose(0, 2, 1, 3).reshape(n_in1 * h, n_in1 * h)
     )
-    rows = np.broadcast_to(incoming[:, :, None], between.shape)
-    cols = np.broadcast_to(outgoing[None, :, :], between.shape)
-    hessian[rows, cols] += between
-    hessian[cols, rows] += between
+    # Incoming x outgoing: sum_i x_im a_ij' U_i[j, c'], plus the network curvature
+    # sum_i x_im f'_ij delta_ic' when j' = j.
+    block = _sum_of_kronecker(inputs, hidden, gained.reshape(n_samples, h * k))
+    block = block.reshape(n_in1, h, h, k).transpose(0, 2, 1, 3).copy()  # (m, j, j', c')
+    between = (inputs.T @ (first[:, :, None] * delta[:, None, :]).reshape(n_samples, -1)).reshape(
+        n_in1, h, k
+    )
+    block[:, np.arange(h), np.arange(h), :] += between
+    block = block.reshape(n_in1 * h, h * k)
+    hessian[np.ix_(rows_in, rows_out)] = block
+    hessian[np.ix_(rows_out, rows_in)] = block.T
+    # Incoming x output intercepts: sum_i x_im U_i[j, c'].
+    block = (inputs.T @ gained.reshape(n_samples, h * k)).reshape(n_in1 * h, k)
+    hessian[np.ix_(rows_in, output_intercepts)] = block
+    hessian[np.ix_(output_intercepts, rows_in)] = block.T
+    # Outgoing x outgoing: sum_i a_ij a_ij' w_i S_i[c, c'].
+    block = _sum_of_kronecker(hidden, hidden, curvature.reshape(n_samples, k * k))
+    hessian[np.ix_(rows_out, rows_out)] = (
+        block.reshape(h, h, k, k).transpose(0, 2, 1, 3).reshape(h * k, h * k)
+    )
+    # Outgoing x output intercepts, and output intercepts x output intercepts.
+    block = (hidden.T @ curvature.reshape(n_samples, k * k)).reshape(h * k, k)
+    hessian[np.ix_(rows_out, output_intercepts)] = block
+    hessian[np.ix_(output_intercepts, rows_out)] = block.T
+    hessian[np.ix_(output_intercepts, output_intercepts)] = curvature.sum(axis=0)
 
     # L2 penalty on the weights (and on the intercepts if penalised).
     diagonal = np.arange(n_coefs)
@@ -104,6 +124,25 @@ def one_hidden_layer_hessian(objective, state):
     diagonal = np.arange(n_coefs, hessian.shape[0])
     hessian[diagonal, diagonal] += objective.intercept_alpha
     return hessian
+
+
+def _sum_of_kronecker(left, right, coupling):
+    """``sum_i (left_i outer right_i) outer coupling_i`` as a ``(p * q, r)`` matrix.
+
+    ``left`` (n, p), ``right`` (n, q), ``coupling`` (n, r): entry
+    ``[a * q + b, c] = sum_i left_ia right_ib coupling_ic``, one matrix product
+    over the samples, taken in chunks of at most :data:`_MAX_CHUNK_FLOATS`
+    floats of ``left_i outer right_i``.
+    """
+    n, p = left.shape
+    q = right.shape[1]
+    chunk = max(1, _MAX_CHUNK_FLOATS // (p * q))
+    total = np.zeros((p * q, coupling.shape[1]))
+    for start in range(0, n, chunk):
+        stop = min(start + chunk, n)
+        outer = (left[start:stop, :, None] * right[start:stop, None, :]).reshape(stop - start, -1)
+        total += outer.T @ coupling[start:stop]
+    return total
 
 
 @lru_cache(maxsize=32)

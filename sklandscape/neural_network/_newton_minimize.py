@@ -18,6 +18,13 @@ LBFGS_GTOL = 1e-4
 NEWTON_GTOL = 1e-10
 #: Newton iterations per hand-over.
 NEWTON_STEPS_PER_ROUND = 20
+#: Up to this many parameters an indefinite Hessian still gives a (saddle-free) Newton step,
+#: from its eigendecomposition; beyond, the dense eigendecomposition costs more than the
+#: L-BFGS-B iterations it saves and the round goes back to L-BFGS-B. On iris subsamples
+#: (83 parameters) the saddle-free steps joined more kept minima to the global minimum
+#: (seed 4: 88 % against 50 %); on breast cancer (321) and digits (1,210) quenches were 3.4
+#: and 9 times faster without them.
+SADDLE_FREE_MAX_PARAMS = 200
 
 
 def newton_polished_minimize(objective, x0, *, maxiter=10_000):
@@ -26,9 +33,11 @@ def newton_polished_minimize(objective, x0, *, maxiter=10_000):
     Rounds of L-BFGS-B (to ``LBFGS_GTOL``, then ten times tighter each round
     down to ``NEWTON_GTOL``) each followed by damped Newton iterations (the
     engine's :func:`~sklandscape._explore._optimizer.newton_polish`: exact
-    zero modes such as a softmax shift are left alone, negative curvature is
-    turned into positive), with Armijo backtracking on the energy, until the
-    energy stops decreasing.
+    zero modes such as a softmax shift are left alone) with Armijo
+    backtracking on the energy, for as long as the point is in the quadratic
+    region of a minimum (full steps accepted; an indefinite Hessian gives a
+    saddle-free step up to ``SADDLE_FREE_MAX_PARAMS`` parameters and hands
+    back to L-BFGS-B beyond).
 
     Parameters
     ----------
@@ -78,6 +87,8 @@ def newton_polished_minimize(objective, x0, *, maxiter=10_000):
             gtol=NEWTON_GTOL,
             max_steps=NEWTON_STEPS_PER_ROUND,
             zero_modes=zero_modes,
+            saddle_free_max_params=SADDLE_FREE_MAX_PARAMS,
+            quadratic_region_only=True,
         )
         n_evaluations += spent
         converged = bool(np.max(np.abs(grad)) <= NEWTON_GTOL)

@@ -610,3 +610,27 @@ def test_max_time_stops_the_run():
 def test_bad_budget(kwargs, error, match):
     with pytest.raises(error, match=match):
         explore(lambda x: float(x @ x), x0=[0.5], connect=False, **kwargs)
+
+
+@pytest.mark.parametrize("smooth, searches_per_pair", [(True, 2), (False, 1)])
+def test_failed_pair_searched_again_on_a_smooth_surface(monkeypatch, smooth, searches_per_pair):
+    """A pair whose search found nothing gets one more search (new stream) if smooth."""
+    from sklandscape._explore import _transition_state
+
+    streams = []
+
+    def failing(objective, x_a, x_b, rng):
+        streams.append(rng.random())
+        return []
+
+    monkeypatch.setattr(_transition_state, "find_connections", failing)
+    surface = DoubleWell1D()
+    monkeypatch.setattr(type(surface), "smooth", smooth)
+    # double-ended searches only (a single-ended search would join the two minima first)
+    landscape = explore(surface, n_hops=30, n_chains=2, random_state=0, single_ended=0)
+    assert landscape.n_minima == 2
+    meta = landscape.metadata
+    assert meta["n_connection_attempts"] == searches_per_pair == len(streams)
+    assert len(set(streams)) == len(streams)  # each search has its own random stream
+    assert meta["stopped_by"] == "complete"
+    assert meta["fraction_connected"] == 0.5

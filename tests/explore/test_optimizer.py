@@ -200,6 +200,13 @@ def test_newton_step_handles_zero_modes_and_negative_curvature():
             np.testing.assert_allclose(
                 newton_step(hessian, grad, zero_modes), expected, atol=1e-12
             )
+        # above saddle_free_max_params, an indefinite Hessian with known zero modes gives no
+        # step (back to quasi-Newton); a positive definite one still the Newton step
+        capped = newton_step(hessian, grad, vectors[:, :1].T, saddle_free_max_params=4)
+        if min(eigenvalues[1:]) > 0:
+            np.testing.assert_allclose(capped, expected, atol=1e-12)
+        else:
+            assert capped is None
 
 
 def test_newton_step_without_zero_modes_is_the_exact_newton_step():
@@ -227,6 +234,36 @@ def test_newton_polish_converges_quadratically():
     for before, after in zip(errors[:-1], errors[1:], strict=True):
         assert after <= max(before**2, 1e-15)
     assert errors[-1] < 1e-12
+
+
+def test_newton_polish_in_the_quadratic_region_only_hands_back_outside_it():
+    """E = x^4 / 4 - x^2 / 2 from x = 0.3: the Hessian 3x^2 - 1 < 0 there.
+
+    Without a cap the saddle-free step moves downhill; with
+    ``saddle_free_max_params=0`` and the (empty) zero modes known no step is taken."""
+
+    def fun(x):
+        return float(x[0] ** 4 / 4 - x[0] ** 2 / 2), np.array([x[0] ** 3 - x[0]])
+
+    objective = FunctionObjective(fun, 1, jac=True, hess=lambda x: np.array([[3 * x[0] ** 2 - 1]]))
+    x = np.array([0.3])
+    energy, grad = objective.value_and_grad(x)
+    moved, moved_energy, *_ = newton_polish(
+        objective, x, energy, grad, gtol=1e-12, zero_modes=np.empty((0, 1))
+    )
+    assert moved_energy < energy and moved[0] > x[0]
+    kept, kept_energy, _, n_evaluations = newton_polish(
+        objective,
+        x,
+        energy,
+        grad,
+        gtol=1e-12,
+        zero_modes=np.empty((0, 1)),
+        saddle_free_max_params=0,
+        quadratic_region_only=True,
+    )
+    assert n_evaluations == 0 and kept_energy == energy
+    np.testing.assert_array_equal(kept, x)
 
 
 def test_newton_polish_respects_held_coordinates():

@@ -186,6 +186,38 @@ def test_two_gaussian_connection_matches_the_analytic_saddle():
     np.testing.assert_allclose(connection.minimum_minus.x, a.x, atol=1e-5)
 
 
+@pytest.mark.parametrize("exact_max, path", [(0, "_hef_hybrid"), (200, "_hef_exact")])
+def test_connection_uses_the_objectives_exact_hessian_threshold(exact_max, path, monkeypatch):
+    """``Objective.exact_hessian_max_params`` picks the eigenvector-following path.
+
+    Both paths reach the analytic saddle of the valley (origin, ``-2/e``,
+    negative eigenvalue ``-4/e``).
+    """
+    from sklandscape._explore import _transition_state
+
+    used = []
+    for name in ("_hef_exact", "_hef_hybrid"):
+        original = getattr(_transition_state, name)
+
+        def recorded(*args, _name=name, _original=original):
+            used.append(_name)
+            return _original(*args)
+
+        monkeypatch.setattr(_transition_state, name, recorded)
+
+    class Threshold(GaussiansInValley):
+        exact_hessian_max_params = exact_max
+
+    objective = Threshold([0.0, 0.3, 0.5])
+    a = _minimum(objective, [-1.0, 0.1, 0.0])
+    b = _minimum(objective, [1.0, -0.1, 0.0])
+    [connection] = find_connections(objective, a.x, b.x, np.random.default_rng(0))
+    assert set(used) == {path}
+    np.testing.assert_allclose(connection.ts_x, 0.0, atol=1e-6)
+    assert connection.ts_energy == pytest.approx(-2 / E, abs=1e-10)
+    assert connection.ts_negative_eigenvalue == pytest.approx(-4 / E, rel=1e-6)
+
+
 def test_muller_brown_connection_finds_both_published_saddles():
     objective = MullerBrown()
     deepest = _minimum(objective, [-0.558, 1.442])  # E = -146.70
