@@ -89,6 +89,7 @@ from ..landscape import Landscape
 
 __all__ = [
     "CRITERIA",
+    "connected_to_global_minimum",
     "criterion_scores",
     "global_minimum_funnel",
     "landscape_features",
@@ -96,7 +97,7 @@ __all__ = [
 ]
 
 
-def partition_landscape(landscape):
+def partition_landscape(landscape, connected_only=False):
     """The landscape with every minimum and transition state weighted by its cost alone.
 
     A copy whose log Hessian products are zero, so that occupation
@@ -106,15 +107,43 @@ def partition_landscape(landscape):
     Parameters
     ----------
     landscape : Landscape
+    connected_only : bool, default=False
+        Keep only the minima joined to the global minimum by transition
+        states (its connected component), and the transition states among them.
 
     Returns
     -------
     Landscape
     """
     states = landscape.transition_states
-    return Landscape.from_arrays(
-        landscape.minima.energy, states.energy, states.minima, n_params=landscape.n_params
-    )
+    energy = np.asarray(landscape.minima.energy, dtype=float)
+    pairs = np.asarray(states.minima, dtype=np.int64).reshape(-1, 2)
+    ts_energy = np.asarray(states.energy, dtype=float)
+    if connected_only and landscape.n_minima:
+        inside = connected_to_global_minimum(landscape)
+        index = np.cumsum(inside) - 1
+        keep = np.all(inside[pairs], axis=1) if len(pairs) else np.zeros(0, dtype=bool)
+        energy, pairs, ts_energy = energy[inside], index[pairs[keep]], ts_energy[keep]
+    return Landscape.from_arrays(energy, ts_energy, pairs, n_params=landscape.n_params)
+
+
+def connected_to_global_minimum(landscape):
+    """Minima joined to the global minimum by a chain of transition states.
+
+    Parameters
+    ----------
+    landscape : Landscape
+
+    Returns
+    -------
+    mask : ndarray of bool, shape (n_minima,)
+        ``True`` for the global minimum's connected component (all ``False``
+        for a landscape without minima).
+    """
+    mask = np.zeros(landscape.n_minima, dtype=bool)
+    if landscape.n_minima:
+        mask[landscape.connected_components()[0]] = True
+    return mask
 
 
 def global_minimum_funnel(landscape):
@@ -163,6 +192,14 @@ def global_minimum_funnel(landscape):
 def landscape_features(landscape, n_samples, temperature_scale=1.0):
     """Whole-landscape features of one K (see the module docstring for formulas).
 
+    The thermodynamic features (``occupation``, ``entropy``) count every kept
+    minimum, each a partition of the data; the features that need transition
+    states (``funnel_occupation``, ``n_msb``, ``frustration``, ``gap``,
+    ``barrier``) are computed on the minima connected to the global minimum
+    only, so that a minimum the budget left unconnected is not mistaken for a
+    competing funnel. ``fraction_connected`` says how much of the landscape
+    that is.
+
     Parameters
     ----------
     landscape : Landscape
@@ -175,8 +212,9 @@ def landscape_features(landscape, n_samples, temperature_scale=1.0):
     Returns
     -------
     features : dict of float
-        Keys ``energy, n_minima, n_transition_states, n_msb, temperature,
-        occupation, entropy, funnel_occupation, frustration, gap, barrier``.
+        Keys ``energy, n_minima, n_transition_states, n_connected,
+        fraction_connected, n_msb, temperature, occupation, entropy,
+        funnel_occupation, frustration, gap, barrier``.
     """
     thermal = partition_landscape(landscape)
     energy = thermal.minima.energy
@@ -185,24 +223,28 @@ def landscape_features(landscape, n_samples, temperature_scale=1.0):
     if not temperature > 0:  # a perfect fit (every sample on a centre): no thermal scale
         temperature = np.finfo(float).tiny
     occupation = thermal.occupation_probabilities(temperature)
-    funnel = global_minimum_funnel(thermal)
+    connected = partition_landscape(landscape, connected_only=True)
+    connected_occupation = occupation[connected_to_global_minimum(landscape)]
+    funnel = global_minimum_funnel(connected)
     outside = np.flatnonzero(~funnel)
     if outside.size:
-        competitor = outside[np.argmin(energy[outside])]
-        gap = float(energy[competitor] - energy[g])
-        barrier = float(thermal.barrier(g, competitor) - energy[competitor])
+        competitor = outside[np.argmin(connected.minima.energy[outside])]
+        gap = float(connected.minima.energy[competitor] - energy[g])
+        barrier = float(connected.barrier(connected.global_minimum, competitor) - connected.minima.energy[competitor])
     else:
         gap = barrier = np.nan
     return {
         "energy": float(energy[g]),
         "n_minima": int(thermal.n_minima),
         "n_transition_states": int(thermal.n_transition_states),
-        "n_msb": len(thermal.monotonic_sequence_basins()),
+        "n_connected": int(connected.n_minima),
+        "fraction_connected": connected.n_minima / thermal.n_minima,
+        "n_msb": len(connected.monotonic_sequence_basins()),
         "temperature": float(temperature),
         "occupation": float(occupation[g]),
         "entropy": float(thermal.entropy(temperature)),
-        "funnel_occupation": float(min(1.0, occupation[funnel].sum())),
-        "frustration": float(thermal.frustration(temperature, normalized=True)),
+        "funnel_occupation": float(min(1.0, connected_occupation[funnel].sum())),
+        "frustration": float(connected.frustration(temperature, normalized=True)),
         "gap": gap,
         "barrier": barrier,
     }

@@ -1,6 +1,7 @@
 """LandscapeKSelector: the number of K-means clusters read from whole solution landscapes."""
 
 import logging
+import warnings
 from numbers import Integral, Real
 
 import numpy as np
@@ -9,7 +10,6 @@ from sklearn.utils import check_random_state
 from sklearn.utils.parallel import Parallel, delayed
 from sklearn.utils.validation import check_is_fitted, validate_data
 
-from .._explore import explore
 from .._sklearn_compat import Interval, StrOptions, _check_sample_weight, _fit_context
 from ..base import LandscapeMixin
 from ..cluster import LandscapeKMeans
@@ -23,6 +23,8 @@ _FEATURES = (
     "energy",
     "n_minima",
     "n_transition_states",
+    "n_connected",
+    "fraction_connected",
     "n_msb",
     "temperature",
     "occupation",
@@ -34,6 +36,7 @@ _FEATURES = (
 )
 #: Features also reported for K + 1 (``<name>_next``), which the difference criteria use.
 _NEXT = ("energy", "occupation", "entropy", "funnel_occupation")
+_DEPRECATED = "deprecated"
 _EXPLORATION = {
     key: value
     for key, value in LandscapeMixin._landscape_parameter_constraints.items()
@@ -103,14 +106,16 @@ class LandscapeKSelector(ClusterMixin, BaseEstimator):
     connect : bool, default=True
         Search transition states (needed by ``"funnel"``, ``"frustration"``,
         ``"msb"``, ``"gap"`` and by the disconnectivity graphs).
-    max_connect_rounds : int, default=2
-        Rounds of transition-state searches per K (the search is capped: a
-        landscape of many near-degenerate minima would otherwise take long).
-    max_pairs_per_round : int or None, default=10
-        Pairs of minima searched per round and K (``None``: no cap).
-    max_minima : int, "auto" or None, default="auto"
-        The lowest minima kept and connected per K (see
-        :class:`~sklandscape.LandscapeKMeans`).
+    max_connect_rounds : int, default="deprecated"
+        Deprecated in 0.1 and ignored (removed in 0.3): the connection stage
+        of each K is bounded by ``max_searches``.
+    max_pairs_per_round : int or None, default="deprecated"
+        Deprecated in 0.1 and ignored (removed in 0.3), as ``max_connect_rounds``.
+    max_minima : int, "auto" or None, default=10
+        The lowest minima kept and connected to the global minimum per K (see
+        :class:`~sklandscape.LandscapeKMeans`). The default small focus keeps
+        every K's low-energy landscape connected within the default
+        ``max_searches`` (eight searches per kept minimum).
     energy_window : float or None, default=None
         Keep only minima within this cost of the global minimum, per K.
     max_searches : int, "auto" or None, default="auto"
@@ -185,8 +190,12 @@ class LandscapeKSelector(ClusterMixin, BaseEstimator):
         "criterion": [StrOptions(set(CRITERIA)), callable],
         "temperature_scale": [Interval(Real, 0, None, closed="neither")],
         **_EXPLORATION,
-        "max_connect_rounds": [Interval(Integral, 0, None, closed="left")],
-        "max_pairs_per_round": [Interval(Integral, 1, None, closed="left"), None],
+        "max_connect_rounds": [Interval(Integral, 0, None, closed="left"), StrOptions({_DEPRECATED})],
+        "max_pairs_per_round": [
+            Interval(Integral, 1, None, closed="left"),
+            None,
+            StrOptions({_DEPRECATED}),
+        ],
     }
 
     def __init__(
@@ -200,9 +209,9 @@ class LandscapeKSelector(ClusterMixin, BaseEstimator):
         temperature="auto",
         step_size="auto",
         connect=True,
-        max_connect_rounds=2,
-        max_pairs_per_round=10,
-        max_minima="auto",
+        max_connect_rounds=_DEPRECATED,
+        max_pairs_per_round=_DEPRECATED,
+        max_minima=10,
         energy_window=None,
         max_searches="auto",
         max_time=None,
@@ -263,6 +272,15 @@ class LandscapeKSelector(ClusterMixin, BaseEstimator):
         )
         if not np.sum(sample_weight) > 0:
             raise ValueError("sample_weight must not be all zeros.")
+        for name in ("max_connect_rounds", "max_pairs_per_round"):
+            if getattr(self, name) != _DEPRECATED:
+                warnings.warn(
+                    f"{name} is deprecated since 0.1 and has no effect (it will be removed "
+                    "in 0.3): the transition-state searches of each K are bounded by "
+                    "max_searches.",
+                    FutureWarning,
+                    stacklevel=3,
+                )
         explored = _with_neighbours(candidates, n_samples)
         rng = check_random_state(self.random_state)
         seeds = rng.randint(np.iinfo(np.int32).max, size=explored.size)
@@ -300,14 +318,14 @@ class LandscapeKSelector(ClusterMixin, BaseEstimator):
         return self
 
     def _explore_one(self, X, sample_weight, k, seed):
-        """Fit a LandscapeKMeans of ``k`` clusters, then a capped transition-state search."""
-        kmeans = LandscapeKMeans(
+        """Fit the LandscapeKMeans of ``k`` clusters under the selector's budget."""
+        return LandscapeKMeans(
             n_clusters=k,
             n_hops=self.n_hops,
             n_chains=self.n_chains,
             temperature=self.temperature,
             step_size=self.step_size,
-            connect=False,
+            connect=self.connect,
             max_minima=self.max_minima,
             energy_window=self.energy_window,
             max_searches=self.max_searches,
@@ -316,27 +334,6 @@ class LandscapeKSelector(ClusterMixin, BaseEstimator):
             random_state=seed,
             verbose=self.verbose,
         ).fit(X, sample_weight=sample_weight)
-        landscape = kmeans.landscape_
-        if self.connect and landscape.n_minima > 1 and self.max_connect_rounds > 0:
-            # the selector's own caps on rounds and pairs per round apply as well
-            budget = kmeans._budget(kmeans.objective_, X.shape[0])
-            budget.pop("max_connect_rounds", None)
-            landscape = explore(
-                kmeans.objective_,
-                n_hops=0,
-                n_chains=1,
-                connect=True,
-                landscape=landscape,
-                max_connect_rounds=self.max_connect_rounds,
-                max_pairs_per_round=self.max_pairs_per_round,
-                **budget,
-                n_jobs=1,
-                random_state=seed,
-                verbose=self.verbose,
-            )
-            kmeans._store_landscape(kmeans.objective_, landscape, kmeans._data_fingerprint)
-        kmeans.connect = self.connect
-        return kmeans
 
     def predict(self, X):
         """Cluster of every sample under the chosen K (nearest centre of ``best_estimator_``).
