@@ -53,7 +53,7 @@ import time
 
 import numpy as np
 from sklearn.cluster import KMeans
-from sklearn.datasets import load_digits, load_iris, load_wine
+from sklearn.datasets import load_digits, load_iris, load_wine, make_blobs
 from sklearn.metrics import calinski_harabasz_score, davies_bouldin_score, silhouette_score
 from sklearn.preprocessing import StandardScaler
 
@@ -75,9 +75,21 @@ def generated_dataset(
     min_size=15,
     min_distance=7.0,
     standardise=False,
+    blobs=False,
 ):
-    """One dataset of known K: ``(X, k, description)``; see the module docstring."""
+    """One dataset of known K: ``(X, k, description)``; see the module docstring.
+
+    ``blobs=True``: instead, ``make_blobs(300, centers=k, n_features=dimension,
+    cluster_std=U(spread))`` (centres uniform in ``[-10, 10]``, equal sizes).
+    """
     rng = np.random.default_rng(seed)
+    if blobs:
+        std = rng.uniform(*spread)
+        X, _ = make_blobs(300, centers=k, n_features=dimension, cluster_std=std, random_state=seed)
+        if standardise:
+            X = StandardScaler().fit_transform(X)
+        std_note = " std" if standardise else ""
+        return X, k, f"K={k} d={dimension} n=300 blobs s={std:.2f}{std_note}"
     box = 5.0 * k ** (1.0 / dimension) + min_distance
     while True:
         centres = rng.uniform(-box, box, size=(k, dimension))
@@ -113,10 +125,57 @@ def _design(index):
     }
 
 
+def _held_out_standardised(index):
+    return {
+        "seed": 1000 + index,
+        "k": 2 + index % 8,
+        "dimension": (3, 4, 6, 8)[index % 4],
+        "spread": (0.7, 1.5),
+        "anisotropic": index % 3 == 2,
+        "per_cluster": 25,
+        "min_size": 12,
+        "min_distance": 6.0,
+        "standardise": True,
+    }
+
+
+def _held_out_raw(index):
+    return {
+        "seed": 2000 + index,
+        "k": 9 - index % 8,
+        "dimension": (2, 3, 7)[index % 3],
+        "spread": (0.3, 1.2),
+        "anisotropic": index % 2 == 0,
+        "per_cluster": 20,
+        "min_size": 10,
+        "min_distance": 5.0,
+        "standardise": False,
+    }
+
+
+def _held_out_blobs(index):
+    """As the issue's failing case: ``make_blobs`` of 300 points, then ``StandardScaler``."""
+    return {
+        "seed": 3000 + index,
+        "k": 2 + (5 * index) % 8,
+        "dimension": 2 + index % 4,
+        "spread": (0.7, 1.5),
+        "blobs": True,
+        "standardise": True,
+    }
+
+
 #: suite name -> list of keyword arguments of :func:`generated_dataset`.
 SUITES = {
     "design": [_design(index) for index in range(24)],
+    "held_out_standardised": [_held_out_standardised(index) for index in range(12)],
+    "held_out_raw": [_held_out_raw(index) for index in range(12)],
+    "held_out_blobs": [_held_out_blobs(index) for index in range(12)],
 }
+
+
+def _total_variance(X):
+    return float(np.mean(np.sum((X - X.mean(axis=0)) ** 2, axis=1)))
 
 
 def gap_statistic(X, k_range, n_references=10, seed=0):
@@ -156,8 +215,14 @@ def index_choices(X, k_range, seed=0):
 def selector_fit(X, seed, n_jobs, cache=None, k_range=K_RANGE):
     """A default LandscapeKSelector fitted on X (from ``cache`` when it holds one)."""
     if cache and os.path.exists(cache):
+        # the landscapes are kept; the features and scores are those of the current code
         with open(cache, "rb") as file:
-            return pickle.load(file)
+            selector = pickle.load(file)
+        selector.results_ = selector._score_landscapes(
+            selector.results_["k"], selector.landscapes_, _total_variance(X), len(X)
+        )
+        selector.n_clusters_ = int(_best_k(selector.results_["k"], selector.results_["score"]))
+        return selector
     start = time.perf_counter()
     selector = LandscapeKSelector(k_range, n_jobs=n_jobs, random_state=seed).fit(X)
     selector.seconds_ = time.perf_counter() - start

@@ -289,11 +289,26 @@ class LandscapeKSelector(ClusterMixin, BaseEstimator):
             for k, seed in zip(explored, seeds, strict=True)
         )
         estimators = dict(zip(explored.tolist(), fitted, strict=True))
+        landscapes = {k: est.landscape_ for k, est in estimators.items()}
+        results = self._score_landscapes(
+            candidates, landscapes, _one_cluster_energy(X, sample_weight), n_samples
+        )
+        best = _best_k(candidates, results["score"])
+        self.results_ = results
+        self.landscapes_ = landscapes
+        self.n_clusters_ = int(best)
+        self.best_estimator_ = estimators[int(best)]
+        self.labels_ = self.best_estimator_.labels_
+        logger.info("LandscapeKSelector: K = %d (scores %s)", best, np.round(results["score"], 3))
+        return self
+
+    def _score_landscapes(self, candidates, landscapes, one_cluster_energy, n_samples):
+        """The ``results_`` table of the candidates from the explored landscapes."""
         features = {
-            k: landscape_features(est.landscape_, n_samples, self.temperature_scale)
-            for k, est in estimators.items()
+            k: landscape_features(landscape, n_samples, self.temperature_scale)
+            for k, landscape in landscapes.items()
         }
-        features[1] = {"energy": _one_cluster_energy(X, sample_weight)}
+        features[1] = {"energy": one_cluster_energy}
         results = _results_table(candidates, features)
         for name in CRITERIA:
             results[f"score_{name}"] = criterion_scores(results, name)
@@ -306,16 +321,9 @@ class LandscapeKSelector(ClusterMixin, BaseEstimator):
                 f"{candidates.tolist()} (e.g. K + 1 exceeds n_samples - 1); widen k_range "
                 "or choose another criterion."
             )
-        best = _best_k(candidates, scores)
         results["score"] = scores
         results["rank_score"] = _rank(scores)
-        self.results_ = results
-        self.landscapes_ = {k: est.landscape_ for k, est in estimators.items()}
-        self.n_clusters_ = int(best)
-        self.best_estimator_ = estimators[int(best)]
-        self.labels_ = self.best_estimator_.labels_
-        logger.info("LandscapeKSelector: K = %d (scores %s)", best, np.round(scores, 3))
-        return self
+        return results
 
     def _explore_one(self, X, sample_weight, k, seed):
         """Fit the LandscapeKMeans of ``k`` clusters under the selector's budget."""
