@@ -125,6 +125,17 @@ def _design(index):
     }
 
 
+def _design_hard(index):
+    return {
+        "seed": 500 + index,
+        "k": 6 + index % 4,
+        "dimension": (2, 4, 6)[index % 3],
+        "anisotropic": index % 2 == 1,
+        "min_distance": 5.0,
+        "standardise": (index // 2) % 2 == 1,
+    }
+
+
 def _held_out_standardised(index):
     return {
         "seed": 1000 + index,
@@ -167,7 +178,7 @@ def _held_out_blobs(index):
 
 #: suite name -> list of keyword arguments of :func:`generated_dataset`.
 SUITES = {
-    "design": [_design(index) for index in range(24)],
+    "design": [_design(index) for index in range(16)] + [_design_hard(i) for i in range(8)],
     "held_out_standardised": [_held_out_standardised(index) for index in range(12)],
     "held_out_raw": [_held_out_raw(index) for index in range(12)],
     "held_out_blobs": [_held_out_blobs(index) for index in range(12)],
