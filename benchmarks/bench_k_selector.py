@@ -291,7 +291,7 @@ def run_real(n_jobs, cache_dir=None):
         ("iris", load_iris(return_X_y=True)[0], 3, range(2, 10)),
         ("wine (standardised)", StandardScaler().fit_transform(load_wine(return_X_y=True)[0]), 3,
          range(2, 10)),
-        ("digits", load_digits(return_X_y=True)[0], 10, range(2, 13)),
+        ("digits", load_digits(return_X_y=True)[0], 10, range(7, 14)),
     )
     for name, X, k, k_range in datasets:
         cache = os.path.join(cache_dir, f"real_{name.split()[0]}.pkl") if cache_dir else None

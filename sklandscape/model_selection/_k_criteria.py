@@ -26,59 +26,65 @@ best one has weight ``1/e`` relative to it.
 
 Features (one row per K)
 ------------------------
+* ``n_connected`` and ``fraction_connected``: the kept minima joined to the
+  global minimum ``g`` by transition states, in number and as a fraction of
+  the kept minima. The features that need transition states (``n_msb``,
+  ``funnel_occupation``, ``frustration``, ``gap``, ``barrier``) are computed
+  on this connected set only: a minimum the budget left unconnected would
+  otherwise count as a funnel of its own.
 * ``occupation``: ``p_g(T_K)``, the weight of the global minimum ``g``.
-* ``entropy``: ``S_K = -sum_a p_a ln p_a`` at ``T_K``; ``exp(S_K)`` is the
-  effective number of competing partitions.
+* ``entropy``: ``S_K = -sum_a p_a ln p_a`` at ``T_K`` over every kept minimum;
+  ``exp(S_K)`` is the effective number of competing partitions.
 * ``funnel_occupation``: ``P_f = sum_{a in F_g} p_a``, with ``F_g`` the
-  minima from which a monotonic sequence of transition states (each step to a
-  lower minimum) leads to ``g``: the global minimum's funnel.
-* ``n_msb``: the number of monotonic sequence basins (minima with no
-  transition state to a lower minimum; unconnected minima count as their own).
-* ``frustration``: the normalised frustration
+  connected minima from which a monotonic sequence of transition states (each
+  step to a lower minimum) leads to ``g``: the global minimum's funnel.
+* ``n_msb``: the number of monotonic sequence basins among the connected
+  minima (minima with no transition state to a lower minimum).
+* ``frustration``: the normalised frustration of the connected set,
   ``F~ = sum_{a != g} p_a (L+_a - E_g) / (E_a - E_g) / (1 - p_g)``
   (de Souza et al. 2017; Wu, Dicks & Wales 2023).
-* ``gap`` and ``barrier``: with ``c`` the lowest minimum outside ``F_g`` (the
-  bottom of the best competing funnel), ``gap = E_c - E_g`` and
+* ``gap`` and ``barrier``: with ``c`` the lowest connected minimum outside
+  ``F_g`` (the bottom of the best competing funnel), ``gap = E_c - E_g`` and
   ``barrier = L+(c, g) - E_c``, the climb out of the competing funnel on the
-  minimax path to ``g`` (``inf`` when not connected; both ``nan`` without a
-  competing funnel).
+  minimax path to ``g`` (both ``nan`` without a competing funnel).
 
 Criteria
 --------
-With ``E_g(K -/+ 1)`` and ``S_{K+1}`` from the neighbouring landscapes
-(``E_g(1)`` is the total weighted variance, the one-cluster minimum):
+With ``E_g(K -/+ 1)``, ``S_{K+1}`` and ``P_f(K+1)`` from the neighbouring
+landscapes (``E_g(1)`` is the total weighted variance, the one-cluster minimum):
 
 * ``"cost"``: curvature of the log global-minimum cost curve (the elbow),
-  ``ln E_g(K-1) - 2 ln E_g(K) + ln E_g(K+1)``.
-* ``"entropy"``: the rise of the solution-space entropy on adding a cluster,
+  ``c(K) = ln E_g(K-1) - 2 ln E_g(K) + ln E_g(K+1)``.
+* ``"funnel"``: the loss of the global minimum's funnel on adding a
+  cluster, ``ln P_f(K) - ln P_f(K+1)``.
+* ``"landscape"`` (default): the cost elbow weighted by that loss,
+  ``c(K) * P_f(K) / P_f(K+1)``.
+* ``"entropy"``: the rise of the solution-space entropy,
   ``S_{K+1} - S_K``.
-* ``"landscape"`` (default): the cost elbow weighted by the growth of the
-  effective number of competing partitions ``N_K = exp(S_K)`` on adding a
-  cluster,
-  ``(ln E_g(K-1) - 2 ln E_g(K) + ln E_g(K+1)) * exp(S_{K+1} - S_K)``.
+* ``"entropy_elbow"``: the elbow weighted by the growth of the effective number of
+  competing partitions, ``c(K) * exp(S_{K+1} - S_K)`` (the default before 0.1).
 * ``"occupation"``: ``ln p_g(K) - ln p_g(K+1)``.
-* ``"funnel"``: ``ln P_f(K) - ln P_f(K+1)``.
 * ``"frustration"``: ``-F~_K``.
-* ``"msb"``: ``-(n_msb - 1) / n_minima`` (0 for a single funnel).
+* ``"msb"``: ``-(n_msb - 1) / n_connected`` (0 for a single funnel).
 * ``"gap"``: ``gap / T_K`` (``ln p_g / p_c``; ``inf`` without a competitor).
 
-Why the default: at the appropriate K the best partition is unique (a single
-funnel with no competitor within a few typical samples of cost, ``S_K`` near
-0), while one more cluster than the data hold can split any of the clusters
-in many near-equivalent ways (a glassy, multi-funnel landscape of
-near-degenerate partitions, large ``S_{K+1}``; Wu, Dicks & Wales 2023 observe
-the single funnel at the appropriate K and its loss as K deviates). Below the
-appropriate K the landscape is often still funnelled (merging the two
-closest clusters is clearly best), and there the cost curve speaks: the
-cluster added at K pays off much more than the one added at K + 1. Neither
-signal suffices alone: an elongated cluster can be cut in two in one clearly
-best way (no entropy rise at the true K, a rise one K later), and a cluster
-added below the true K can pay off so much that the elbow peaks early. The
-product asks for both at once: an elbow counts in proportion to how many
-more near-equivalent partitions the next cluster brings,
-``N_{K+1} / N_K``. (An earlier default added the two terms; on held-out suites
-of generated blobs the product chose the true K more often, see
-``benchmarks/bench_k_selector.py``.)
+Why the default: on the landscapes of K-means, the global minimum sits at
+the bottom of a single funnel up to the appropriate K (below it, merging two
+clusters is clearly best, so there is one best partition and the others
+drain into it), and the funnel is lost once K exceeds it: one cluster more
+can split any cluster in many near-equivalent ways, a glassy landscape of
+competing funnels (Wu, Dicks & Wales 2023 observe the single funnel at the
+appropriate K and its loss as K deviates). Funnel structure alone does not
+say which of the funnelled K is right, and there the cost curve speaks: the
+cluster added at the appropriate K pays off much more than the next one (the
+elbow). The product asks for both: an elbow counts in proportion to how much
+of the equilibrium weight leaves the global minimum's funnel when one more
+cluster is added, ``P_f(K) / P_f(K+1)`` (1 when both are funnelled, large
+when K + 1 is glassy). ``P_f`` is the Boltzmann weight of the funnel at the
+temperature of one typical sample's cost, so a competing funnel counts only
+when it holds partitions within a few typical samples of the best one. How
+the criterion was chosen (a design suite, then held-out suites) is logged in
+``benchmarks/bench_k_selector.py``.
 """
 
 from collections import deque
@@ -268,6 +274,10 @@ def _entropy(results):
 
 
 def _landscape(results):
+    return _cost(results) * np.exp(_funnel(results))
+
+
+def _entropy_elbow(results):
     return _cost(results) * np.exp(_entropy(results))
 
 
@@ -284,7 +294,7 @@ def _frustration(results):
 
 
 def _msb(results):
-    return -(results["n_msb"] - 1.0) / results["n_minima"]
+    return -(results["n_msb"] - 1.0) / results["n_connected"]
 
 
 def _gap(results):
@@ -295,6 +305,7 @@ def _gap(results):
 #: Built-in criteria: name -> function of the ``results_`` columns giving one score per K.
 CRITERIA = {
     "landscape": _landscape,
+    "entropy_elbow": _entropy_elbow,
     "entropy": _entropy,
     "cost": _cost,
     "occupation": _occupation,

@@ -48,14 +48,17 @@ class LandscapeKSelector(ClusterMixin, BaseEstimator):
     r"""Choose the number of K-means clusters from the landscape of solutions at each K.
 
     For every K of ``k_range`` a :class:`~sklandscape.LandscapeKMeans` landscape
-    is explored (basin-hopping, then a capped transition-state search), and K
-    is scored from the whole landscape rather than from one solution: how
-    many near-equivalent partitions compete with the best one, whether the
-    best one sits at the bottom of a single funnel, how frustrated the
-    landscape is, and the global-minimum cost curve (Dicks & Wales, J. Chem.
-    Phys. 156, 054109 (2022); Wu, Dicks & Wales, arXiv:2305.17279 (2023):
-    the landscape is single-funnelled at the appropriate K and loses that
-    structure as K deviates).
+    is explored under a small budget (the ``max_minima`` lowest minima kept,
+    each joined to the global minimum by transition states first), and K is
+    scored from the whole landscape rather than from one solution: whether the
+    best partition sits at the bottom of a single funnel, how much of the
+    equilibrium weight it keeps, how frustrated the landscape is, and the
+    global-minimum cost curve (Dicks & Wales, J. Chem. Phys. 156, 054109
+    (2022); Wu, Dicks & Wales, arXiv:2305.17279 (2023): the landscape is
+    single-funnelled at the appropriate K and loses that structure as K
+    deviates). Features that need transition states are computed on the
+    minima connected to the global minimum; ``results_["fraction_connected"]``
+    reports how many of the kept minima that is, per K.
 
     The default criterion, ``"landscape"``, scores K by
 
@@ -63,20 +66,21 @@ class LandscapeKSelector(ClusterMixin, BaseEstimator):
 
         s(K) = \underbrace{\left[\ln E_g(K-1) - 2 \ln E_g(K) + \ln E_g(K+1)\right]}
                           _{\text{cost-curve elbow}}
-        \; \underbrace{e^{S_{K+1} - S_K}}_{N_{K+1} / N_K},
+        \; \underbrace{\frac{P_f(K)}{P_f(K+1)}}_{\text{funnel loss}},
 
-    where ``E_g(K)`` is the global-minimum cost and
-    ``S_K = -sum_a p_a ln p_a`` the entropy of the Boltzmann distribution
+    where ``E_g(K)`` is the global-minimum cost and ``P_f(K)`` the weight of
+    the global minimum's funnel (the minima from which a monotonic sequence of
+    transition states leads down to it) in the Boltzmann distribution
     ``p_a ∝ exp(-E_a / T_K)`` over the minima (partitions) at
     ``T_K = temperature_scale * E_g(K) / n_samples`` (the cost of one typical
-    sample). At the appropriate K the best partition is unique (``S_K ≈ 0``);
-    one cluster more can split any cluster in many near-equivalent ways
-    (``S_{K+1}`` large); below it the cluster added at K pays off more than
-    the next (the elbow). The product needs both: the elbow counts in
-    proportion to the growth ``N_{K+1} / N_K`` of the effective number of
-    competing partitions ``N_K = exp(S_K)``. See :mod:`sklandscape.model_selection._k_criteria`
-    for the other criteria (``"entropy"``, ``"cost"``, ``"occupation"``,
-    ``"funnel"``, ``"frustration"``, ``"msb"``, ``"gap"``) and every formula.
+    sample). Up to the appropriate K the best partition is at the bottom of a
+    single funnel (``P_f ≈ 1``); one cluster more can split any cluster in many
+    near-equivalent ways, competing funnels take the weight (``P_f(K+1)``
+    small), and among the funnelled K the cluster added at the appropriate K
+    pays off most (the elbow). The product needs both. See
+    :mod:`sklandscape.model_selection._k_criteria` for the other criteria
+    (``"funnel"``, ``"cost"``, ``"entropy"``, ``"entropy_elbow"``,
+    ``"occupation"``, ``"frustration"``, ``"msb"``, ``"gap"``) and every formula.
 
     Criteria comparing K with K - 1 or K + 1 need those landscapes too: they
     are explored as well (``K - 1 >= 2``, ``K + 1 <= n_samples - 1``; the
@@ -146,8 +150,9 @@ class LandscapeKSelector(ClusterMixin, BaseEstimator):
         Every explored landscape, candidates and neighbours.
     results_ : dict of ndarray
         One entry per candidate K (sorted), as ``cv_results_``: ``k``, the
-        features ``energy``, ``n_minima``, ``n_transition_states``, ``n_msb``,
-        ``temperature``, ``occupation``, ``entropy``, ``funnel_occupation``,
+        features ``energy``, ``n_minima``, ``n_transition_states``,
+        ``n_connected``, ``fraction_connected`` (of the kept minima, joined to
+        the global minimum), ``n_msb``, ``temperature``, ``occupation``, ``entropy``, ``funnel_occupation``,
         ``frustration``, ``gap``, ``barrier``, the neighbours'
         ``energy_previous``, ``energy_next``, ``occupation_next``,
         ``entropy_next``, ``funnel_occupation_next`` (``nan`` when not
@@ -359,18 +364,24 @@ class LandscapeKSelector(ClusterMixin, BaseEstimator):
         return self.best_estimator_.predict(X)
 
     def plot_results(self, k_landscapes=None, axes=None, *, parts=True):
-        """Per-K scores beside the disconnectivity graphs of some landscapes.
+        """The criterion per K beside each K's disconnectivity graph: why K was chosen.
+
+        The first panel draws the score of every candidate K (and, for the
+        default criterion, its cost-elbow and funnel-loss terms); each other
+        panel the disconnectivity graph of one K with the global minimum's
+        funnel highlighted, titled with its score, the minima kept, the
+        fraction connected to the global minimum and the minima found above
+        the focus and not kept.
 
         Parameters
         ----------
         k_landscapes : iterable of int, optional
             Numbers of clusters whose disconnectivity graphs to draw; default
-            ``n_clusters_ - 1``, ``n_clusters_`` and ``n_clusters_ + 1`` (those
-            explored).
+            every candidate K.
         axes : sequence of matplotlib Axes, optional
             One for the scores, then one per landscape; a new figure when omitted.
         parts : bool, default=True
-            With the default criterion, also draw its entropy-rise and elbow terms.
+            With the default criterion, also draw its cost-elbow and funnel-loss terms.
 
         Returns
         -------

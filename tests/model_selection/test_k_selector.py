@@ -189,14 +189,15 @@ def _expected_scores(features, ks):
                 for k in ks
             ]
         )
-    msb = np.array([-(get(k, "n_msb") - 1) / get(k, "n_minima") for k in ks])
+    msb = np.array([-(get(k, "n_msb") - 1) / get(k, "n_connected") for k in ks])
     gap = np.array(
         [np.inf if np.isnan(get(k, "gap")) else get(k, "gap") / get(k, "temperature") for k in ks]
     )
     return {
         "cost": cost,
         "entropy": entropy,
-        "landscape": cost * np.exp(entropy),
+        "landscape": cost * np.exp(funnel),
+        "entropy_elbow": cost * np.exp(entropy),
         "occupation": occupation,
         "funnel": funnel,
         "msb": msb,
@@ -384,7 +385,7 @@ def test_temperature_scale_enters_the_reference_temperature(temperature_scale, b
         selector.results_["entropy"], [features[k]["entropy"] for k in ks], rtol=1e-9, atol=1e-12
     )
     expected = _expected_scores(features, ks)
-    for name in ("landscape", "entropy", "cost", "occupation"):
+    for name in ("landscape", "entropy_elbow", "entropy", "cost", "occupation", "funnel"):
         np.testing.assert_allclose(
             selector.results_[f"score_{name}"], expected[name], rtol=1e-9, atol=1e-12
         )
