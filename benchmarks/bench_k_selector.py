@@ -274,13 +274,17 @@ def run_suite(name, n_jobs, cache_dir=None):
         if chosen["selector"] != k:
             misses.append(f"[{index}] {description} -> {chosen['selector']}")
     methods = list(counts["raw"] or counts["std"])
-    print(f"\nsuite {name}: datasets with the true K (raw of {sizes['raw']}, "
-          f"standardised of {sizes['std']}, all of {sum(sizes.values())}):")
+    print(
+        f"\nsuite {name}: datasets with the true K (raw of {sizes['raw']}, "
+        f"standardised of {sizes['std']}, all of {sum(sizes.values())}):"
+    )
     for method in methods:
         raw, std = counts["raw"].get(method, 0), counts["std"].get(method, 0)
         print(f"  {method:<20} raw {raw:>3}  std {std:>3}  all {raw + std:>3}")
     print(f"selector seconds per fit: median {np.median(seconds):.1f}, max {np.max(seconds):.1f}")
-    print(f"mean fraction of kept minima connected to the global minimum: {np.mean(connected):.3f}")
+    print(
+        f"mean fraction of kept minima connected to the global minimum: {np.mean(connected):.3f}"
+    )
     print("selector misses: " + ("; ".join(misses) or "none"), flush=True)
     return counts
 
@@ -289,8 +293,12 @@ def run_real(n_jobs, cache_dir=None):
     """Iris (3), standardised wine (3), digits (10), reported as measured."""
     datasets = (
         ("iris", load_iris(return_X_y=True)[0], 3, range(2, 10)),
-        ("wine (standardised)", StandardScaler().fit_transform(load_wine(return_X_y=True)[0]), 3,
-         range(2, 10)),
+        (
+            "wine (standardised)",
+            StandardScaler().fit_transform(load_wine(return_X_y=True)[0]),
+            3,
+            range(2, 10),
+        ),
         ("digits", load_digits(return_X_y=True)[0], 10, range(7, 14)),
     )
     for name, X, k, k_range in datasets:

@@ -236,7 +236,10 @@ def landscape_features(landscape, n_samples, temperature_scale=1.0):
     if outside.size:
         competitor = outside[np.argmin(connected.minima.energy[outside])]
         gap = float(connected.minima.energy[competitor] - energy[g])
-        barrier = float(connected.barrier(connected.global_minimum, competitor) - connected.minima.energy[competitor])
+        barrier = float(
+            connected.barrier(connected.global_minimum, competitor)
+            - connected.minima.energy[competitor]
+        )
     else:
         gap = barrier = np.nan
     return {

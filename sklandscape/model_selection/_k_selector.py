@@ -152,8 +152,8 @@ class LandscapeKSelector(ClusterMixin, BaseEstimator):
         One entry per candidate K (sorted), as ``cv_results_``: ``k``, the
         features ``energy``, ``n_minima``, ``n_transition_states``,
         ``n_connected``, ``fraction_connected`` (of the kept minima, joined to
-        the global minimum), ``n_msb``, ``temperature``, ``occupation``, ``entropy``, ``funnel_occupation``,
-        ``frustration``, ``gap``, ``barrier``, the neighbours'
+        the global minimum), ``n_msb``, ``temperature``, ``occupation``,
+        ``entropy``, ``funnel_occupation``, ``frustration``, ``gap``, ``barrier``, the neighbours'
         ``energy_previous``, ``energy_next``, ``occupation_next``,
         ``entropy_next``, ``funnel_occupation_next`` (``nan`` when not
         explored), ``score_<name>`` for every built-in criterion, ``score``
@@ -195,7 +195,10 @@ class LandscapeKSelector(ClusterMixin, BaseEstimator):
         "criterion": [StrOptions(set(CRITERIA)), callable],
         "temperature_scale": [Interval(Real, 0, None, closed="neither")],
         **_EXPLORATION,
-        "max_connect_rounds": [Interval(Integral, 0, None, closed="left"), StrOptions({_DEPRECATED})],
+        "max_connect_rounds": [
+            Interval(Integral, 0, None, closed="left"),
+            StrOptions({_DEPRECATED}),
+        ],
         "max_pairs_per_round": [
             Interval(Integral, 1, None, closed="left"),
             None,

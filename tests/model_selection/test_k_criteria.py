@@ -37,7 +37,9 @@ def test_partition_landscape_connected_only_keeps_the_component_and_its_states()
     inner = partition_landscape(_two_components(), connected_only=True)
     np.testing.assert_array_equal(inner.minima.energy, [1.0, 1.5, 1.2])
     np.testing.assert_array_equal(inner.transition_states.energy, [1.6, 1.7])
-    np.testing.assert_array_equal(np.sort(inner.transition_states.minima, axis=1), [[0, 2], [1, 2]])
+    np.testing.assert_array_equal(
+        np.sort(inner.transition_states.minima, axis=1), [[0, 2], [1, 2]]
+    )
 
 
 def test_funnel_features_count_the_connected_minima_only():

@@ -589,9 +589,9 @@ def test_every_k_is_a_public_landscape_kmeans_fit(blobs3):
 
 def test_default_landscapes_are_connected_over_the_focus(fitted):
     results = fitted.results_
-    np.testing.assert_array_equal(results["n_connected"], [
-        fitted.landscapes_[int(k)].n_minima for k in results["k"]
-    ])
+    np.testing.assert_array_equal(
+        results["n_connected"], [fitted.landscapes_[int(k)].n_minima for k in results["k"]]
+    )
     np.testing.assert_array_equal(results["fraction_connected"], 1.0)
 
 
