@@ -64,7 +64,7 @@ Log of the criterion's derivation (design vs held-out)
 Run from the repository root (``--cache DIR`` keeps each dataset's per-K
 landscapes, so that trying criteria does not refit):
 ``PYTHONPATH=. python benchmarks/bench_k_selector.py --suite design [--cache /tmp/k]
-[--real] [--n-jobs 1]``.
+[--real] [--timing] [--n-jobs 1]``.
 """
 
 import argparse
@@ -328,13 +328,36 @@ def run_real(n_jobs, cache_dir=None):
         print(f"  {name} (true {k}): {chosen} [{selector.seconds_:.0f} s]", flush=True)
 
 
+def run_timing():
+    """Wall and CPU seconds of one default selection over K = 2..9 on 300 points.
+
+    The CPU time of the process is what the selection costs on an idle core
+    of this machine (``n_jobs=1``); the wall time also counts the other
+    processes of a loaded machine.
+    """
+    X, _ = make_blobs(300, centers=5, n_features=3, cluster_std=1.0, random_state=0)
+    X = StandardScaler().fit_transform(X)
+    wall, cpu = time.perf_counter(), time.process_time()
+    selector = LandscapeKSelector(range(2, 10), n_jobs=1, random_state=0).fit(X)
+    wall, cpu = time.perf_counter() - wall, time.process_time() - cpu
+    print(
+        f"timing: range(2, 10) on 300 points (true K = 5): K = {selector.n_clusters_}, "
+        f"wall {wall:.1f} s, CPU {cpu:.1f} s, fraction connected per K "
+        f"{np.round(selector.results_['fraction_connected'], 2).tolist()}",
+        flush=True,
+    )
+
+
 def main():
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--suite", action="append", choices=sorted(SUITES), default=None)
     parser.add_argument("--real", action="store_true", help="also iris, wine and digits")
     parser.add_argument("--cache", default=None, help="directory keeping fitted selectors")
     parser.add_argument("--n-jobs", type=int, default=1)
+    parser.add_argument("--timing", action="store_true", help="time one default selection")
     args = parser.parse_args()
+    if args.timing:
+        run_timing()
     if args.cache:
         os.makedirs(args.cache, exist_ok=True)
     for name in args.suite or []:
