@@ -6,17 +6,18 @@ Choosing K from funnel structure
 :class:`~sklandscape.LandscapeKSelector` chooses the number of K-means
 clusters from the whole landscape of solutions at every K, not from the best
 solution alone. For each candidate K it maps the minima of the K-means cost
-(each one a partition of the data) and the transition states between them,
-then scores K by the product of two signals,
+(each one a partition of the data), keeps the lowest ones and joins them to
+the global minimum by transition states, then scores K by the product of two
+signals,
 
 * the *cost elbow* ``ln E(K-1) - 2 ln E(K) + ln E(K+1)`` of the
   global-minimum cost curve: the cluster added at K pays off more than the
   next one;
-* the *entropy rise* ``S_{K+1} - S_K``, through ``exp(S_{K+1} - S_K)``, the
-  growth of the effective number of competing partitions: at the appropriate
-  K the best partition has no near-equivalent rival (a single funnel, entropy
-  near 0), while one cluster more can split any cluster in many
-  near-equivalent ways (a glassy landscape of many competing partitions).
+* the *funnel loss* ``P_f(K) / P_f(K+1)``, with ``P_f`` the Boltzmann weight of
+  the global minimum's funnel at the cost of one typical sample: up to the
+  appropriate K the best partition sits at the bottom of a single funnel
+  holding all the weight, while one cluster more can split any cluster in many
+  near-equivalent ways (competing funnels take the weight).
 
 Wu, Dicks & Wales (arXiv:2305.17279, 2023) observed the single funnel at the
 appropriate K and its loss as K grows. Here the selector is compared with the
@@ -59,39 +60,36 @@ print(f"adjusted Rand index with the true blobs: {adjusted_rand_score(y, selecto
 # The per-K table
 # ---------------
 # ``results_`` is laid out like ``cv_results_``: one entry per candidate K.
-# ``entropy`` is ``S_K`` at the reference temperature ``T_K`` (the cost of one
-# typical sample); ``exp(S_K)`` is the effective number of competing
-# partitions. At K = 4 the best partition stands alone: its rivals cost
-# hundreds of typical samples more, so ``S_4 = 0`` and the global minimum holds
-# all the occupation. At K = 3 several ways of merging two blobs cost nearly
-# the same, and at K = 5 so do several ways of splitting one: the entropy is
-# higher on either side. K = 4 is also the elbow of the cost curve.
+# ``funnel_occupation`` is ``P_f`` at the reference temperature ``T_K`` (the
+# cost of one typical sample), over the minima connected to the global minimum
+# (``fraction_connected`` of the kept minima). The global minimum's funnel
+# holds all the weight up to K = 5 and loses it from K = 6; among the
+# funnelled K the cost elbow is largest at K = 4.
 results = selector.results_
-print(" K   score  entropy rise  cost elbow  entropy S_K  minima  rank")
+print(" K   score  funnel loss  cost elbow  P_f(K)  minima  connected  rank")
 for i, k in enumerate(results["k"]):
     print(
-        f"{k:2d}  {results['score'][i]:6.2f}  {results['score_entropy'][i]:12.2f}  "
-        f"{results['score_cost'][i]:10.2f}  {results['entropy'][i]:11.2f}  "
-        f"{results['n_minima'][i]:6d}  {results['rank_score'][i]:4d}"
+        f"{k:2d}  {results['score'][i]:6.2f}  {results['score_funnel'][i]:11.2f}  "
+        f"{results['score_cost'][i]:10.2f}  {results['funnel_occupation'][i]:6.2f}  "
+        f"{results['n_minima'][i]:6d}  {results['fraction_connected'][i]:9.0%}  "
+        f"{results['rank_score'][i]:4d}"
     )
 
 # %%
 # Scores and disconnectivity graphs
 # ---------------------------------
 # :meth:`~sklandscape.LandscapeKSelector.plot_results` draws the per-K scores
-# (with the two terms of the default criterion) beside the disconnectivity
-# graphs at the chosen K and its neighbours: one deep minimum at K = 4, nearly
-# degenerate rivals at K = 3 and K = 5.
+# (with the two terms of the default criterion) above the disconnectivity
+# graph of every candidate K, the global minimum's funnel highlighted.
 axes = selector.plot_results()
 axes[0].figure.suptitle("Four blobs")
-axes[0].figure.tight_layout()
 
 # %%
 # Standardised iris
 # -----------------
 # Iris has three species, but two of them overlap: in the standardised
 # measurements setosa stands apart from one cloud of versicolor and virginica.
-# The landscape sees the same two groups as the silhouette does.
+# Which K the landscape and the silhouette choose is printed as measured.
 X_iris = StandardScaler().fit_transform(load_iris().data)
 iris_selector = LandscapeKSelector(K_RANGE, n_hops=10, n_chains=2, random_state=0).fit(X_iris)
 print(
@@ -99,5 +97,4 @@ print(
 )
 axes = iris_selector.plot_results()
 axes[0].figure.suptitle("Standardised iris")
-axes[0].figure.tight_layout()
 plt.show()

@@ -41,7 +41,12 @@ def blobs():
 )
 def test_budget_parameters_follow_scikit_learn_conventions(estimator):
     params = estimator.get_params()
-    assert {key: params[key] for key in BUDGET_DEFAULTS} == BUDGET_DEFAULTS
+    # the selector keeps a small focus per K (10 minima) so that every K's landscape connects
+    expected = {
+        **BUDGET_DEFAULTS,
+        **({"max_minima": 10} if isinstance(estimator, LandscapeKSelector) else {}),
+    }
+    assert {key: params[key] for key in BUDGET_DEFAULTS} == expected
     other = clone(estimator).set_params(max_minima=7, max_searches=0, energy_window=2.5)
     assert (other.max_minima, other.max_searches, other.energy_window) == (7, 0, 2.5)
     for key in BUDGET_DEFAULTS:

@@ -26,59 +26,65 @@ best one has weight ``1/e`` relative to it.
 
 Features (one row per K)
 ------------------------
+* ``n_connected`` and ``fraction_connected``: the kept minima joined to the
+  global minimum ``g`` by transition states, in number and as a fraction of
+  the kept minima. The features that need transition states (``n_msb``,
+  ``funnel_occupation``, ``frustration``, ``gap``, ``barrier``) are computed
+  on this connected set only: a minimum the budget left unconnected would
+  otherwise count as a funnel of its own.
 * ``occupation``: ``p_g(T_K)``, the weight of the global minimum ``g``.
-* ``entropy``: ``S_K = -sum_a p_a ln p_a`` at ``T_K``; ``exp(S_K)`` is the
-  effective number of competing partitions.
+* ``entropy``: ``S_K = -sum_a p_a ln p_a`` at ``T_K`` over every kept minimum;
+  ``exp(S_K)`` is the effective number of competing partitions.
 * ``funnel_occupation``: ``P_f = sum_{a in F_g} p_a``, with ``F_g`` the
-  minima from which a monotonic sequence of transition states (each step to a
-  lower minimum) leads to ``g``: the global minimum's funnel.
-* ``n_msb``: the number of monotonic sequence basins (minima with no
-  transition state to a lower minimum; unconnected minima count as their own).
-* ``frustration``: the normalised frustration
+  connected minima from which a monotonic sequence of transition states (each
+  step to a lower minimum) leads to ``g``: the global minimum's funnel.
+* ``n_msb``: the number of monotonic sequence basins among the connected
+  minima (minima with no transition state to a lower minimum).
+* ``frustration``: the normalised frustration of the connected set,
   ``F~ = sum_{a != g} p_a (L+_a - E_g) / (E_a - E_g) / (1 - p_g)``
   (de Souza et al. 2017; Wu, Dicks & Wales 2023).
-* ``gap`` and ``barrier``: with ``c`` the lowest minimum outside ``F_g`` (the
-  bottom of the best competing funnel), ``gap = E_c - E_g`` and
+* ``gap`` and ``barrier``: with ``c`` the lowest connected minimum outside
+  ``F_g`` (the bottom of the best competing funnel), ``gap = E_c - E_g`` and
   ``barrier = L+(c, g) - E_c``, the climb out of the competing funnel on the
-  minimax path to ``g`` (``inf`` when not connected; both ``nan`` without a
-  competing funnel).
+  minimax path to ``g`` (both ``nan`` without a competing funnel).
 
 Criteria
 --------
-With ``E_g(K -/+ 1)`` and ``S_{K+1}`` from the neighbouring landscapes
-(``E_g(1)`` is the total weighted variance, the one-cluster minimum):
+With ``E_g(K -/+ 1)``, ``S_{K+1}`` and ``P_f(K+1)`` from the neighbouring
+landscapes (``E_g(1)`` is the total weighted variance, the one-cluster minimum):
 
 * ``"cost"``: curvature of the log global-minimum cost curve (the elbow),
-  ``ln E_g(K-1) - 2 ln E_g(K) + ln E_g(K+1)``.
-* ``"entropy"``: the rise of the solution-space entropy on adding a cluster,
+  ``c(K) = ln E_g(K-1) - 2 ln E_g(K) + ln E_g(K+1)``.
+* ``"funnel"``: the loss of the global minimum's funnel on adding a
+  cluster, ``ln P_f(K) - ln P_f(K+1)``.
+* ``"landscape"`` (default): the cost elbow weighted by that loss,
+  ``c(K) * P_f(K) / P_f(K+1)``.
+* ``"entropy"``: the rise of the solution-space entropy,
   ``S_{K+1} - S_K``.
-* ``"landscape"`` (default): the cost elbow weighted by the growth of the
-  effective number of competing partitions ``N_K = exp(S_K)`` on adding a
-  cluster,
-  ``(ln E_g(K-1) - 2 ln E_g(K) + ln E_g(K+1)) * exp(S_{K+1} - S_K)``.
+* ``"entropy_elbow"``: the elbow weighted by the growth of the effective number of
+  competing partitions, ``c(K) * exp(S_{K+1} - S_K)`` (the default before 0.1).
 * ``"occupation"``: ``ln p_g(K) - ln p_g(K+1)``.
-* ``"funnel"``: ``ln P_f(K) - ln P_f(K+1)``.
 * ``"frustration"``: ``-F~_K``.
-* ``"msb"``: ``-(n_msb - 1) / n_minima`` (0 for a single funnel).
+* ``"msb"``: ``-(n_msb - 1) / n_connected`` (0 for a single funnel).
 * ``"gap"``: ``gap / T_K`` (``ln p_g / p_c``; ``inf`` without a competitor).
 
-Why the default: at the appropriate K the best partition is unique (a single
-funnel with no competitor within a few typical samples of cost, ``S_K`` near
-0), while one more cluster than the data hold can split any of the clusters
-in many near-equivalent ways (a glassy, multi-funnel landscape of
-near-degenerate partitions, large ``S_{K+1}``; Wu, Dicks & Wales 2023 observe
-the single funnel at the appropriate K and its loss as K deviates). Below the
-appropriate K the landscape is often still funnelled (merging the two
-closest clusters is clearly best), and there the cost curve speaks: the
-cluster added at K pays off much more than the one added at K + 1. Neither
-signal suffices alone: an elongated cluster can be cut in two in one clearly
-best way (no entropy rise at the true K, a rise one K later), and a cluster
-added below the true K can pay off so much that the elbow peaks early. The
-product asks for both at once: an elbow counts in proportion to how many
-more near-equivalent partitions the next cluster brings,
-``N_{K+1} / N_K``. (An earlier default added the two terms; on held-out suites
-of generated blobs the product chose the true K more often, see
-``benchmarks/bench_k_selector.py``.)
+Why the default: on the landscapes of K-means, the global minimum sits at
+the bottom of a single funnel up to the appropriate K (below it, merging two
+clusters is clearly best, so there is one best partition and the others
+drain into it), and the funnel is lost once K exceeds it: one cluster more
+can split any cluster in many near-equivalent ways, a glassy landscape of
+competing funnels (Wu, Dicks & Wales 2023 observe the single funnel at the
+appropriate K and its loss as K deviates). Funnel structure alone does not
+say which of the funnelled K is right, and there the cost curve speaks: the
+cluster added at the appropriate K pays off much more than the next one (the
+elbow). The product asks for both: an elbow counts in proportion to how much
+of the equilibrium weight leaves the global minimum's funnel when one more
+cluster is added, ``P_f(K) / P_f(K+1)`` (1 when both are funnelled, large
+when K + 1 is glassy). ``P_f`` is the Boltzmann weight of the funnel at the
+temperature of one typical sample's cost, so a competing funnel counts only
+when it holds partitions within a few typical samples of the best one. How
+the criterion was chosen (a design suite, then held-out suites) is logged in
+``benchmarks/bench_k_selector.py``.
 """
 
 from collections import deque
@@ -89,6 +95,7 @@ from ..landscape import Landscape
 
 __all__ = [
     "CRITERIA",
+    "connected_to_global_minimum",
     "criterion_scores",
     "global_minimum_funnel",
     "landscape_features",
@@ -96,7 +103,7 @@ __all__ = [
 ]
 
 
-def partition_landscape(landscape):
+def partition_landscape(landscape, connected_only=False):
     """The landscape with every minimum and transition state weighted by its cost alone.
 
     A copy whose log Hessian products are zero, so that occupation
@@ -106,15 +113,43 @@ def partition_landscape(landscape):
     Parameters
     ----------
     landscape : Landscape
+    connected_only : bool, default=False
+        Keep only the minima joined to the global minimum by transition
+        states (its connected component), and the transition states among them.
 
     Returns
     -------
     Landscape
     """
     states = landscape.transition_states
-    return Landscape.from_arrays(
-        landscape.minima.energy, states.energy, states.minima, n_params=landscape.n_params
-    )
+    energy = np.asarray(landscape.minima.energy, dtype=float)
+    pairs = np.asarray(states.minima, dtype=np.int64).reshape(-1, 2)
+    ts_energy = np.asarray(states.energy, dtype=float)
+    if connected_only and landscape.n_minima:
+        inside = connected_to_global_minimum(landscape)
+        index = np.cumsum(inside) - 1
+        keep = np.all(inside[pairs], axis=1) if len(pairs) else np.zeros(0, dtype=bool)
+        energy, pairs, ts_energy = energy[inside], index[pairs[keep]], ts_energy[keep]
+    return Landscape.from_arrays(energy, ts_energy, pairs, n_params=landscape.n_params)
+
+
+def connected_to_global_minimum(landscape):
+    """Minima joined to the global minimum by a chain of transition states.
+
+    Parameters
+    ----------
+    landscape : Landscape
+
+    Returns
+    -------
+    mask : ndarray of bool, shape (n_minima,)
+        ``True`` for the global minimum's connected component (all ``False``
+        for a landscape without minima).
+    """
+    mask = np.zeros(landscape.n_minima, dtype=bool)
+    if landscape.n_minima:
+        mask[landscape.connected_components()[0]] = True
+    return mask
 
 
 def global_minimum_funnel(landscape):
@@ -163,6 +198,14 @@ def global_minimum_funnel(landscape):
 def landscape_features(landscape, n_samples, temperature_scale=1.0):
     """Whole-landscape features of one K (see the module docstring for formulas).
 
+    The thermodynamic features (``occupation``, ``entropy``) count every kept
+    minimum, each a partition of the data; the features that need transition
+    states (``funnel_occupation``, ``n_msb``, ``frustration``, ``gap``,
+    ``barrier``) are computed on the minima connected to the global minimum
+    only, so that a minimum the budget left unconnected is not mistaken for a
+    competing funnel. ``fraction_connected`` says how much of the landscape
+    that is.
+
     Parameters
     ----------
     landscape : Landscape
@@ -175,8 +218,9 @@ def landscape_features(landscape, n_samples, temperature_scale=1.0):
     Returns
     -------
     features : dict of float
-        Keys ``energy, n_minima, n_transition_states, n_msb, temperature,
-        occupation, entropy, funnel_occupation, frustration, gap, barrier``.
+        Keys ``energy, n_minima, n_transition_states, n_connected,
+        fraction_connected, n_msb, temperature, occupation, entropy,
+        funnel_occupation, frustration, gap, barrier``.
     """
     thermal = partition_landscape(landscape)
     energy = thermal.minima.energy
@@ -185,24 +229,31 @@ def landscape_features(landscape, n_samples, temperature_scale=1.0):
     if not temperature > 0:  # a perfect fit (every sample on a centre): no thermal scale
         temperature = np.finfo(float).tiny
     occupation = thermal.occupation_probabilities(temperature)
-    funnel = global_minimum_funnel(thermal)
+    connected = partition_landscape(landscape, connected_only=True)
+    connected_occupation = occupation[connected_to_global_minimum(landscape)]
+    funnel = global_minimum_funnel(connected)
     outside = np.flatnonzero(~funnel)
     if outside.size:
-        competitor = outside[np.argmin(energy[outside])]
-        gap = float(energy[competitor] - energy[g])
-        barrier = float(thermal.barrier(g, competitor) - energy[competitor])
+        competitor = outside[np.argmin(connected.minima.energy[outside])]
+        gap = float(connected.minima.energy[competitor] - energy[g])
+        barrier = float(
+            connected.barrier(connected.global_minimum, competitor)
+            - connected.minima.energy[competitor]
+        )
     else:
         gap = barrier = np.nan
     return {
         "energy": float(energy[g]),
         "n_minima": int(thermal.n_minima),
         "n_transition_states": int(thermal.n_transition_states),
-        "n_msb": len(thermal.monotonic_sequence_basins()),
+        "n_connected": int(connected.n_minima),
+        "fraction_connected": connected.n_minima / thermal.n_minima,
+        "n_msb": len(connected.monotonic_sequence_basins()),
         "temperature": float(temperature),
         "occupation": float(occupation[g]),
         "entropy": float(thermal.entropy(temperature)),
-        "funnel_occupation": float(min(1.0, occupation[funnel].sum())),
-        "frustration": float(thermal.frustration(temperature, normalized=True)),
+        "funnel_occupation": float(min(1.0, connected_occupation[funnel].sum())),
+        "frustration": float(connected.frustration(temperature, normalized=True)),
         "gap": gap,
         "barrier": barrier,
     }
@@ -226,6 +277,10 @@ def _entropy(results):
 
 
 def _landscape(results):
+    return _cost(results) * np.exp(_funnel(results))
+
+
+def _entropy_elbow(results):
     return _cost(results) * np.exp(_entropy(results))
 
 
@@ -242,7 +297,7 @@ def _frustration(results):
 
 
 def _msb(results):
-    return -(results["n_msb"] - 1.0) / results["n_minima"]
+    return -(results["n_msb"] - 1.0) / results["n_connected"]
 
 
 def _gap(results):
@@ -253,6 +308,7 @@ def _gap(results):
 #: Built-in criteria: name -> function of the ``results_`` columns giving one score per K.
 CRITERIA = {
     "landscape": _landscape,
+    "entropy_elbow": _entropy_elbow,
     "entropy": _entropy,
     "cost": _cost,
     "occupation": _occupation,

@@ -1,24 +1,36 @@
-"""Figure of a fitted LandscapeKSelector: per-K scores beside disconnectivity graphs."""
+"""Figure of a fitted LandscapeKSelector: the criterion per K beside every K's landscape."""
 
 import numpy as np
+
+from ._k_criteria import global_minimum_funnel, partition_landscape
 
 __all__ = ["plot_k_selection"]
 
 
 def plot_k_selection(selector, k_landscapes=None, axes=None, parts=True):
-    """Draw the scores of every K and the disconnectivity graphs of some K.
+    """Draw the scores of every K and the disconnectivity graph of each K.
+
+    The first Axes shows the chosen criterion against K (with, for the
+    default criterion, its cost and funnel terms). Every other Axes is the
+    disconnectivity graph of one K, with the global minimum's funnel (the
+    minima from which a monotonic sequence of transition states leads down to
+    it) highlighted, and a title giving K, the score, the minima kept, the
+    fraction of them connected to the global minimum and the minima found
+    above the focus and not kept (``metadata["n_minima_discarded"]``), so
+    that no minimum is left out silently.
 
     Parameters
     ----------
     selector : LandscapeKSelector
         A fitted selector.
     k_landscapes : iterable of int, optional
-        Numbers of clusters whose landscapes to draw (default: the chosen K
-        and its explored neighbours).
+        Numbers of clusters whose landscapes to draw (default: every
+        candidate K).
     axes : sequence of matplotlib Axes, optional
-        ``1 + len(k_landscapes)`` Axes; a new figure when omitted.
+        ``1 + len(k_landscapes)`` Axes; a new figure when omitted (the scores
+        on top, the graphs below in rows of four).
     parts : bool, default=True
-        For the default criterion, also draw its two terms.
+        For the default criterion, also draw its terms.
 
     Returns
     -------
@@ -31,7 +43,7 @@ def plot_k_selection(selector, k_landscapes=None, axes=None, parts=True):
     """
     chosen = selector.n_clusters_
     if k_landscapes is None:
-        k_landscapes = [k for k in (chosen - 1, chosen, chosen + 1) if k in selector.landscapes_]
+        k_landscapes = selector.results_["k"].tolist()
     k_landscapes = [int(k) for k in k_landscapes]
     missing = [k for k in k_landscapes if k not in selector.landscapes_]
     if missing:
@@ -40,11 +52,7 @@ def plot_k_selection(selector, k_landscapes=None, axes=None, parts=True):
             f"explored: {sorted(selector.landscapes_)}."
         )
     if axes is None:
-        import matplotlib.pyplot as plt
-
-        n_panels = 1 + len(k_landscapes)
-        _, axes = plt.subplots(1, n_panels, figsize=(3.6 * n_panels + 1.0, 3.6), squeeze=False)
-        axes = list(axes[0])
+        axes = _new_axes(len(k_landscapes))
     else:
         axes = list(np.ravel(axes))
         if len(axes) != 1 + len(k_landscapes):
@@ -53,12 +61,39 @@ def plot_k_selection(selector, k_landscapes=None, axes=None, parts=True):
                 f"got {len(axes)}."
             )
     _plot_scores(selector, axes[0], parts)
+    results = selector.results_
     for ax, k in zip(axes[1:], k_landscapes, strict=True):
         landscape = selector.landscapes_[k]
-        landscape.plot_disconnectivity(ax=ax)
-        suffix = " (chosen)" if k == chosen else ""
+        funnel = np.flatnonzero(global_minimum_funnel(partition_landscape(landscape)))
+        landscape.plot_disconnectivity(ax=ax, highlight={"funnel of the global minimum": funnel})
+        ax.set_ylabel("K-means cost per sample")
+        row = np.flatnonzero(results["k"] == k)
+        score = f", score {results['score'][row[0]]:.3g}" if row.size else " (neighbour)"
+        discarded = int(landscape.metadata.get("n_minima_discarded", 0))
+        connected = (
+            f"{results['fraction_connected'][row[0]]:.0%} connected"
+            if row.size
+            else f"{landscape.n_minima} minima"
+        )
         noun = "minimum" if landscape.n_minima == 1 else "minima"
-        ax.set_title(f"K = {k}: {landscape.n_minima} {noun}{suffix}")
+        ax.set_title(
+            f"K = {k}{' (chosen)' if k == chosen else ''}{score}\n"
+            f"{landscape.n_minima} {noun} kept, {connected}, {discarded} above the focus",
+            fontsize="small",
+        )
+    return axes
+
+
+def _new_axes(n_landscapes):
+    import matplotlib.pyplot as plt
+
+    n_columns = min(4, max(n_landscapes, 1))
+    n_rows = 1 + -(-n_landscapes // n_columns)
+    figure = plt.figure(figsize=(3.4 * n_columns + 0.6, 3.4 * n_rows), layout="constrained")
+    grid = figure.add_gridspec(n_rows, n_columns)
+    axes = [figure.add_subplot(grid[0, :])]
+    for i in range(n_landscapes):
+        axes.append(figure.add_subplot(grid[1 + i // n_columns, i % n_columns]))
     return axes
 
 
@@ -68,10 +103,11 @@ def _plot_scores(selector, ax, parts):
     criterion = selector.criterion if isinstance(selector.criterion, str) else "custom"
     ax.plot(ks, results["score"], "o-", color="black", label=f"score ({criterion})")
     if parts and criterion == "landscape":
-        ax.plot(ks, results["score_entropy"], "s--", color="tab:red", label="entropy rise")
         ax.plot(ks, results["score_cost"], "^--", color="tab:blue", label="cost elbow")
+        ax.plot(ks, results["score_funnel"], "s--", color="tab:red", label="funnel loss")
     ax.axvline(selector.n_clusters_, color="tab:green", linestyle=":", label="chosen K")
     ax.set_xlabel("number of clusters K")
-    ax.set_ylabel("score (nats)" if criterion in ("landscape", "entropy", "cost") else "score")
+    ax.set_ylabel("score (higher is better)")
     ax.set_xticks(ks)
+    ax.set_title(f"Choice of K by the {criterion!r} criterion: K = {selector.n_clusters_}")
     ax.legend(fontsize="small")

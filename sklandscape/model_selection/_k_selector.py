@@ -1,6 +1,7 @@
 """LandscapeKSelector: the number of K-means clusters read from whole solution landscapes."""
 
 import logging
+import warnings
 from numbers import Integral, Real
 
 import numpy as np
@@ -9,7 +10,6 @@ from sklearn.utils import check_random_state
 from sklearn.utils.parallel import Parallel, delayed
 from sklearn.utils.validation import check_is_fitted, validate_data
 
-from .._explore import explore
 from .._sklearn_compat import Interval, StrOptions, _check_sample_weight, _fit_context
 from ..base import LandscapeMixin
 from ..cluster import LandscapeKMeans
@@ -23,6 +23,8 @@ _FEATURES = (
     "energy",
     "n_minima",
     "n_transition_states",
+    "n_connected",
+    "fraction_connected",
     "n_msb",
     "temperature",
     "occupation",
@@ -34,6 +36,7 @@ _FEATURES = (
 )
 #: Features also reported for K + 1 (``<name>_next``), which the difference criteria use.
 _NEXT = ("energy", "occupation", "entropy", "funnel_occupation")
+_DEPRECATED = "deprecated"
 _EXPLORATION = {
     key: value
     for key, value in LandscapeMixin._landscape_parameter_constraints.items()
@@ -45,14 +48,17 @@ class LandscapeKSelector(ClusterMixin, BaseEstimator):
     r"""Choose the number of K-means clusters from the landscape of solutions at each K.
 
     For every K of ``k_range`` a :class:`~sklandscape.LandscapeKMeans` landscape
-    is explored (basin-hopping, then a capped transition-state search), and K
-    is scored from the whole landscape rather than from one solution: how
-    many near-equivalent partitions compete with the best one, whether the
-    best one sits at the bottom of a single funnel, how frustrated the
-    landscape is, and the global-minimum cost curve (Dicks & Wales, J. Chem.
-    Phys. 156, 054109 (2022); Wu, Dicks & Wales, arXiv:2305.17279 (2023):
-    the landscape is single-funnelled at the appropriate K and loses that
-    structure as K deviates).
+    is explored under a small budget (the ``max_minima`` lowest minima kept,
+    each joined to the global minimum by transition states first), and K is
+    scored from the whole landscape rather than from one solution: whether the
+    best partition sits at the bottom of a single funnel, how much of the
+    equilibrium weight it keeps, how frustrated the landscape is, and the
+    global-minimum cost curve (Dicks & Wales, J. Chem. Phys. 156, 054109
+    (2022); Wu, Dicks & Wales, arXiv:2305.17279 (2023): the landscape is
+    single-funnelled at the appropriate K and loses that structure as K
+    deviates). Features that need transition states are computed on the
+    minima connected to the global minimum; ``results_["fraction_connected"]``
+    reports how many of the kept minima that is, per K.
 
     The default criterion, ``"landscape"``, scores K by
 
@@ -60,20 +66,21 @@ class LandscapeKSelector(ClusterMixin, BaseEstimator):
 
         s(K) = \underbrace{\left[\ln E_g(K-1) - 2 \ln E_g(K) + \ln E_g(K+1)\right]}
                           _{\text{cost-curve elbow}}
-        \; \underbrace{e^{S_{K+1} - S_K}}_{N_{K+1} / N_K},
+        \; \underbrace{\frac{P_f(K)}{P_f(K+1)}}_{\text{funnel loss}},
 
-    where ``E_g(K)`` is the global-minimum cost and
-    ``S_K = -sum_a p_a ln p_a`` the entropy of the Boltzmann distribution
+    where ``E_g(K)`` is the global-minimum cost and ``P_f(K)`` the weight of
+    the global minimum's funnel (the minima from which a monotonic sequence of
+    transition states leads down to it) in the Boltzmann distribution
     ``p_a ∝ exp(-E_a / T_K)`` over the minima (partitions) at
     ``T_K = temperature_scale * E_g(K) / n_samples`` (the cost of one typical
-    sample). At the appropriate K the best partition is unique (``S_K ≈ 0``);
-    one cluster more can split any cluster in many near-equivalent ways
-    (``S_{K+1}`` large); below it the cluster added at K pays off more than
-    the next (the elbow). The product needs both: the elbow counts in
-    proportion to the growth ``N_{K+1} / N_K`` of the effective number of
-    competing partitions ``N_K = exp(S_K)``. See :mod:`sklandscape.model_selection._k_criteria`
-    for the other criteria (``"entropy"``, ``"cost"``, ``"occupation"``,
-    ``"funnel"``, ``"frustration"``, ``"msb"``, ``"gap"``) and every formula.
+    sample). Up to the appropriate K the best partition is at the bottom of a
+    single funnel (``P_f ≈ 1``); one cluster more can split any cluster in many
+    near-equivalent ways, competing funnels take the weight (``P_f(K+1)``
+    small), and among the funnelled K the cluster added at the appropriate K
+    pays off most (the elbow). The product needs both. See
+    :mod:`sklandscape.model_selection._k_criteria` for the other criteria
+    (``"funnel"``, ``"cost"``, ``"entropy"``, ``"entropy_elbow"``,
+    ``"occupation"``, ``"frustration"``, ``"msb"``, ``"gap"``) and every formula.
 
     Criteria comparing K with K - 1 or K + 1 need those landscapes too: they
     are explored as well (``K - 1 >= 2``, ``K + 1 <= n_samples - 1``; the
@@ -103,14 +110,16 @@ class LandscapeKSelector(ClusterMixin, BaseEstimator):
     connect : bool, default=True
         Search transition states (needed by ``"funnel"``, ``"frustration"``,
         ``"msb"``, ``"gap"`` and by the disconnectivity graphs).
-    max_connect_rounds : int, default=2
-        Rounds of transition-state searches per K (the search is capped: a
-        landscape of many near-degenerate minima would otherwise take long).
-    max_pairs_per_round : int or None, default=10
-        Pairs of minima searched per round and K (``None``: no cap).
-    max_minima : int, "auto" or None, default="auto"
-        The lowest minima kept and connected per K (see
-        :class:`~sklandscape.LandscapeKMeans`).
+    max_connect_rounds : int, default="deprecated"
+        Deprecated in 0.1 and ignored (removed in 0.3): the connection stage
+        of each K is bounded by ``max_searches``.
+    max_pairs_per_round : int or None, default="deprecated"
+        Deprecated in 0.1 and ignored (removed in 0.3), as ``max_connect_rounds``.
+    max_minima : int, "auto" or None, default=10
+        The lowest minima kept and connected to the global minimum per K (see
+        :class:`~sklandscape.LandscapeKMeans`). The default small focus keeps
+        every K's low-energy landscape connected within the default
+        ``max_searches`` (eight searches per kept minimum).
     energy_window : float or None, default=None
         Keep only minima within this cost of the global minimum, per K.
     max_searches : int, "auto" or None, default="auto"
@@ -141,9 +150,10 @@ class LandscapeKSelector(ClusterMixin, BaseEstimator):
         Every explored landscape, candidates and neighbours.
     results_ : dict of ndarray
         One entry per candidate K (sorted), as ``cv_results_``: ``k``, the
-        features ``energy``, ``n_minima``, ``n_transition_states``, ``n_msb``,
-        ``temperature``, ``occupation``, ``entropy``, ``funnel_occupation``,
-        ``frustration``, ``gap``, ``barrier``, the neighbours'
+        features ``energy``, ``n_minima``, ``n_transition_states``,
+        ``n_connected``, ``fraction_connected`` (of the kept minima, joined to
+        the global minimum), ``n_msb``, ``temperature``, ``occupation``,
+        ``entropy``, ``funnel_occupation``, ``frustration``, ``gap``, ``barrier``, the neighbours'
         ``energy_previous``, ``energy_next``, ``occupation_next``,
         ``entropy_next``, ``funnel_occupation_next`` (``nan`` when not
         explored), ``score_<name>`` for every built-in criterion, ``score``
@@ -185,8 +195,15 @@ class LandscapeKSelector(ClusterMixin, BaseEstimator):
         "criterion": [StrOptions(set(CRITERIA)), callable],
         "temperature_scale": [Interval(Real, 0, None, closed="neither")],
         **_EXPLORATION,
-        "max_connect_rounds": [Interval(Integral, 0, None, closed="left")],
-        "max_pairs_per_round": [Interval(Integral, 1, None, closed="left"), None],
+        "max_connect_rounds": [
+            Interval(Integral, 0, None, closed="left"),
+            StrOptions({_DEPRECATED}),
+        ],
+        "max_pairs_per_round": [
+            Interval(Integral, 1, None, closed="left"),
+            None,
+            StrOptions({_DEPRECATED}),
+        ],
     }
 
     def __init__(
@@ -200,9 +217,9 @@ class LandscapeKSelector(ClusterMixin, BaseEstimator):
         temperature="auto",
         step_size="auto",
         connect=True,
-        max_connect_rounds=2,
-        max_pairs_per_round=10,
-        max_minima="auto",
+        max_connect_rounds=_DEPRECATED,
+        max_pairs_per_round=_DEPRECATED,
+        max_minima=10,
         energy_window=None,
         max_searches="auto",
         max_time=None,
@@ -263,6 +280,15 @@ class LandscapeKSelector(ClusterMixin, BaseEstimator):
         )
         if not np.sum(sample_weight) > 0:
             raise ValueError("sample_weight must not be all zeros.")
+        for name in ("max_connect_rounds", "max_pairs_per_round"):
+            if getattr(self, name) != _DEPRECATED:
+                warnings.warn(
+                    f"{name} is deprecated since 0.1 and has no effect (it will be removed "
+                    "in 0.3): the transition-state searches of each K are bounded by "
+                    "max_searches.",
+                    FutureWarning,
+                    stacklevel=3,
+                )
         explored = _with_neighbours(candidates, n_samples)
         rng = check_random_state(self.random_state)
         seeds = rng.randint(np.iinfo(np.int32).max, size=explored.size)
@@ -271,11 +297,26 @@ class LandscapeKSelector(ClusterMixin, BaseEstimator):
             for k, seed in zip(explored, seeds, strict=True)
         )
         estimators = dict(zip(explored.tolist(), fitted, strict=True))
+        landscapes = {k: est.landscape_ for k, est in estimators.items()}
+        results = self._score_landscapes(
+            candidates, landscapes, _one_cluster_energy(X, sample_weight), n_samples
+        )
+        best = _best_k(candidates, results["score"])
+        self.results_ = results
+        self.landscapes_ = landscapes
+        self.n_clusters_ = int(best)
+        self.best_estimator_ = estimators[int(best)]
+        self.labels_ = self.best_estimator_.labels_
+        logger.info("LandscapeKSelector: K = %d (scores %s)", best, np.round(results["score"], 3))
+        return self
+
+    def _score_landscapes(self, candidates, landscapes, one_cluster_energy, n_samples):
+        """The ``results_`` table of the candidates from the explored landscapes."""
         features = {
-            k: landscape_features(est.landscape_, n_samples, self.temperature_scale)
-            for k, est in estimators.items()
+            k: landscape_features(landscape, n_samples, self.temperature_scale)
+            for k, landscape in landscapes.items()
         }
-        features[1] = {"energy": _one_cluster_energy(X, sample_weight)}
+        features[1] = {"energy": one_cluster_energy}
         results = _results_table(candidates, features)
         for name in CRITERIA:
             results[f"score_{name}"] = criterion_scores(results, name)
@@ -288,26 +329,19 @@ class LandscapeKSelector(ClusterMixin, BaseEstimator):
                 f"{candidates.tolist()} (e.g. K + 1 exceeds n_samples - 1); widen k_range "
                 "or choose another criterion."
             )
-        best = _best_k(candidates, scores)
         results["score"] = scores
         results["rank_score"] = _rank(scores)
-        self.results_ = results
-        self.landscapes_ = {k: est.landscape_ for k, est in estimators.items()}
-        self.n_clusters_ = int(best)
-        self.best_estimator_ = estimators[int(best)]
-        self.labels_ = self.best_estimator_.labels_
-        logger.info("LandscapeKSelector: K = %d (scores %s)", best, np.round(scores, 3))
-        return self
+        return results
 
     def _explore_one(self, X, sample_weight, k, seed):
-        """Fit a LandscapeKMeans of ``k`` clusters, then a capped transition-state search."""
-        kmeans = LandscapeKMeans(
+        """Fit the LandscapeKMeans of ``k`` clusters under the selector's budget."""
+        return LandscapeKMeans(
             n_clusters=k,
             n_hops=self.n_hops,
             n_chains=self.n_chains,
             temperature=self.temperature,
             step_size=self.step_size,
-            connect=False,
+            connect=self.connect,
             max_minima=self.max_minima,
             energy_window=self.energy_window,
             max_searches=self.max_searches,
@@ -316,27 +350,6 @@ class LandscapeKSelector(ClusterMixin, BaseEstimator):
             random_state=seed,
             verbose=self.verbose,
         ).fit(X, sample_weight=sample_weight)
-        landscape = kmeans.landscape_
-        if self.connect and landscape.n_minima > 1 and self.max_connect_rounds > 0:
-            # the selector's own caps on rounds and pairs per round apply as well
-            budget = kmeans._budget(kmeans.objective_, X.shape[0])
-            budget.pop("max_connect_rounds", None)
-            landscape = explore(
-                kmeans.objective_,
-                n_hops=0,
-                n_chains=1,
-                connect=True,
-                landscape=landscape,
-                max_connect_rounds=self.max_connect_rounds,
-                max_pairs_per_round=self.max_pairs_per_round,
-                **budget,
-                n_jobs=1,
-                random_state=seed,
-                verbose=self.verbose,
-            )
-            kmeans._store_landscape(kmeans.objective_, landscape, kmeans._data_fingerprint)
-        kmeans.connect = self.connect
-        return kmeans
 
     def predict(self, X):
         """Cluster of every sample under the chosen K (nearest centre of ``best_estimator_``).
@@ -354,18 +367,24 @@ class LandscapeKSelector(ClusterMixin, BaseEstimator):
         return self.best_estimator_.predict(X)
 
     def plot_results(self, k_landscapes=None, axes=None, *, parts=True):
-        """Per-K scores beside the disconnectivity graphs of some landscapes.
+        """The criterion per K beside each K's disconnectivity graph: why K was chosen.
+
+        The first panel draws the score of every candidate K (and, for the
+        default criterion, its cost-elbow and funnel-loss terms); each other
+        panel the disconnectivity graph of one K with the global minimum's
+        funnel highlighted, titled with its score, the minima kept, the
+        fraction connected to the global minimum and the minima found above
+        the focus and not kept.
 
         Parameters
         ----------
         k_landscapes : iterable of int, optional
             Numbers of clusters whose disconnectivity graphs to draw; default
-            ``n_clusters_ - 1``, ``n_clusters_`` and ``n_clusters_ + 1`` (those
-            explored).
+            every candidate K.
         axes : sequence of matplotlib Axes, optional
             One for the scores, then one per landscape; a new figure when omitted.
         parts : bool, default=True
-            With the default criterion, also draw its entropy-rise and elbow terms.
+            With the default criterion, also draw its cost-elbow and funnel-loss terms.
 
         Returns
         -------

@@ -12,7 +12,7 @@ from sklearn.cluster import KMeans
 from sklearn.datasets import make_blobs
 from sklearn.metrics import adjusted_rand_score
 
-from sklandscape import LandscapeKMeans, LandscapeKSelector
+from sklandscape import Landscape, LandscapeKMeans, LandscapeKSelector
 from sklandscape.model_selection import K_CRITERIA
 
 matplotlib.use("Agg")
@@ -102,8 +102,42 @@ def _n_msb(landscape):
     return int(np.count_nonzero(~has_lower))
 
 
+def _component_of_global_minimum(landscape):
+    """Minima reachable from ``g`` through transition states (breadth-first search)."""
+    energy = np.asarray(landscape.minima.energy)
+    neighbours = {a: set() for a in range(len(energy))}
+    for a, b in np.asarray(landscape.transition_states.minima).reshape(-1, 2):
+        neighbours[int(a)].add(int(b))
+        neighbours[int(b)].add(int(a))
+    g = int(np.argmin(energy))
+    inside, queue = {g}, deque([g])
+    while queue:
+        for h in neighbours[queue.popleft()] - inside:
+            inside.add(h)
+            queue.append(h)
+    mask = np.zeros(len(energy), dtype=bool)
+    mask[list(inside)] = True
+    return mask
+
+
+def _restricted(landscape, mask):
+    """The landscape of the minima in ``mask`` and the transition states among them."""
+    index = np.cumsum(mask) - 1
+    pairs = np.asarray(landscape.transition_states.minima).reshape(-1, 2)
+    keep = mask[pairs].all(axis=1)
+    return Landscape.from_arrays(
+        np.asarray(landscape.minima.energy)[mask],
+        np.asarray(landscape.transition_states.energy)[keep],
+        index[pairs[keep]],
+    )
+
+
 def _expected_features(selector, X, temperature_scale=1.0, sample_weight=None):
-    """Per-K features recomputed from ``landscapes_`` (and the one-cluster cost at K = 1)."""
+    """Per-K features recomputed from ``landscapes_`` (and the one-cluster cost at K = 1).
+
+    Occupation and entropy count every kept minimum; the funnel, MSB and gap
+    features only the minima connected to the global minimum.
+    """
     n_samples = len(X)
     features = {1: {"energy": _total_variance(X, sample_weight)}}
     for k, landscape in selector.landscapes_.items():
@@ -111,17 +145,22 @@ def _expected_features(selector, X, temperature_scale=1.0, sample_weight=None):
         e_g = energy.min()
         temperature = temperature_scale * e_g / n_samples
         p = _boltzmann(energy, temperature)
-        funnel = _funnel_of_global_minimum(landscape)
+        connected = _component_of_global_minimum(landscape)
+        inner = _restricted(landscape, connected)
+        funnel = _funnel_of_global_minimum(inner)
+        inner_energy = energy[connected]
         outside = np.flatnonzero(~funnel)
-        gap = energy[outside].min() - e_g if outside.size else np.nan
+        gap = inner_energy[outside].min() - e_g if outside.size else np.nan
         features[k] = {
             "energy": e_g,
             "temperature": temperature,
             "occupation": p[np.argmin(energy)],
             "entropy": _shannon(p),
-            "funnel_occupation": min(1.0, p[funnel].sum()),
-            "n_msb": _n_msb(landscape),
+            "funnel_occupation": min(1.0, p[connected][funnel].sum()),
+            "n_msb": _n_msb(inner),
             "n_minima": landscape.n_minima,
+            "n_connected": int(connected.sum()),
+            "fraction_connected": connected.mean(),
             "gap": gap,
         }
     return features
@@ -150,14 +189,15 @@ def _expected_scores(features, ks):
                 for k in ks
             ]
         )
-    msb = np.array([-(get(k, "n_msb") - 1) / get(k, "n_minima") for k in ks])
+    msb = np.array([-(get(k, "n_msb") - 1) / get(k, "n_connected") for k in ks])
     gap = np.array(
         [np.inf if np.isnan(get(k, "gap")) else get(k, "gap") / get(k, "temperature") for k in ks]
     )
     return {
         "cost": cost,
         "entropy": entropy,
-        "landscape": cost * np.exp(entropy),
+        "landscape": cost * np.exp(funnel),
+        "entropy_elbow": cost * np.exp(entropy),
         "occupation": occupation,
         "funnel": funnel,
         "msb": msb,
@@ -213,6 +253,8 @@ def test_results_layout(fitted):
         "energy",
         "n_minima",
         "n_transition_states",
+        "n_connected",
+        "fraction_connected",
         "n_msb",
         "temperature",
         "occupation",
@@ -300,6 +342,8 @@ def test_features_and_scores_recomputed_from_landscapes(fitted, blobs3):
         "entropy",
         "funnel_occupation",
         "n_msb",
+        "n_connected",
+        "fraction_connected",
         "gap",
     ):
         expected = [features[int(k)][name] for k in results["k"]]
@@ -341,7 +385,7 @@ def test_temperature_scale_enters_the_reference_temperature(temperature_scale, b
         selector.results_["entropy"], [features[k]["entropy"] for k in ks], rtol=1e-9, atol=1e-12
     )
     expected = _expected_scores(features, ks)
-    for name in ("landscape", "entropy", "cost", "occupation"):
+    for name in ("landscape", "entropy_elbow", "entropy", "cost", "occupation", "funnel"):
         np.testing.assert_allclose(
             selector.results_[f"score_{name}"], expected[name], rtol=1e-9, atol=1e-12
         )
@@ -419,8 +463,8 @@ def test_results_do_not_depend_on_n_jobs(blobs3):
     fits = [
         LandscapeKSelector(
             (2, 3, 4),
-            max_connect_rounds=1,
-            max_pairs_per_round=3,
+            max_minima=4,
+            max_searches=12,
             n_jobs=n_jobs,
             random_state=3,
             **FAST,
@@ -523,18 +567,69 @@ def test_criterion_undefined_everywhere_is_refused():
         selector.fit(X)
 
 
+# ------------------------------------------------------------------ composition and budget
+def test_every_k_is_a_public_landscape_kmeans_fit(blobs3):
+    """Each K's landscape is what LandscapeKMeans gives with the selector's public settings."""
+    X, _ = blobs3
+    selector = LandscapeKSelector((3,), max_minima=6, random_state=7, **FAST).fit(X)
+    seeds = np.random.RandomState(7).randint(np.iinfo(np.int32).max, size=3)  # K = 2, 3, 4
+    for k, seed in zip((2, 3, 4), seeds, strict=True):
+        reference = LandscapeKMeans(
+            n_clusters=k, max_minima=6, n_jobs=1, random_state=int(seed), **FAST
+        ).fit(X)
+        landscape = selector.landscapes_[k]
+        np.testing.assert_array_equal(landscape.minima.energy, reference.landscape_.minima.energy)
+        np.testing.assert_array_equal(
+            landscape.transition_states.minima, reference.landscape_.transition_states.minima
+        )
+        assert landscape.n_minima <= 2 * 6  # the focus and its stepping stones
+    assert selector.best_estimator_.get_params()["connect"] is True
+    assert selector.best_estimator_.get_params()["max_minima"] == 6
+
+
+def test_default_landscapes_are_connected_over_the_focus(fitted):
+    results = fitted.results_
+    np.testing.assert_array_equal(
+        results["n_connected"], [fitted.landscapes_[int(k)].n_minima for k in results["k"]]
+    )
+    np.testing.assert_array_equal(results["fraction_connected"], 1.0)
+
+
+@pytest.mark.parametrize("name", ["max_connect_rounds", "max_pairs_per_round"])
+def test_deprecated_connection_caps_warn_and_change_nothing(name, blobs3):
+    X, _ = blobs3
+    common = {"k_range": (2, 3), "random_state": 0, **FAST}
+    with pytest.warns(FutureWarning, match=f"{name} is deprecated"):
+        old = LandscapeKSelector(**common, **{name: 3}).fit(X)
+    new = LandscapeKSelector(**common).fit(X)
+    for k in new.landscapes_:
+        np.testing.assert_array_equal(
+            old.landscapes_[k].minima.energy, new.landscapes_[k].minima.energy
+        )
+
+
 # ------------------------------------------------------------------ the figure
-def test_plot_results_draws_scores_and_one_graph_per_landscape(fitted):
+def test_plot_results_draws_scores_and_one_graph_per_candidate(fitted):
     axes = fitted.plot_results()
-    assert len(axes) == 1 + 3  # scores, then K = 2, 3, 4
+    ks = fitted.results_["k"].tolist()
+    assert len(axes) == 1 + len(ks)  # scores, then every candidate K
     assert all(isinstance(ax, matplotlib.axes.Axes) for ax in axes)
     labels = axes[0].get_legend_handles_labels()[1]
-    assert labels == ["score (landscape)", "entropy rise", "cost elbow", "chosen K"]
+    assert labels[0] == "score (landscape)" and labels[-1] == "chosen K"
     np.testing.assert_allclose(axes[0].lines[0].get_ydata(), fitted.results_["score"])
-    titles = [ax.get_title() for ax in axes[1:]]
-    assert titles[0].startswith("K = 2")
-    assert titles[1].startswith("K = 3") and titles[1].endswith("(chosen)")
-    assert titles[2].startswith(f"K = 4: {fitted.landscapes_[4].n_minima} minima")
+    assert axes[0].get_title().endswith(f"K = {fitted.n_clusters_}")
+    for ax, k in zip(axes[1:], ks, strict=True):
+        title = ax.get_title()
+        landscape = fitted.landscapes_[k]
+        assert title.startswith(f"K = {k}")
+        assert ("(chosen)" in title) == (k == fitted.n_clusters_)
+        assert f"{landscape.n_minima} minim" in title
+        discarded = landscape.metadata.get("n_minima_discarded", 0)
+        assert f"{discarded} above the focus" in title
+        assert ax.get_xlabel() or ax.get_ylabel()
+        assert ax.get_ylabel() == "K-means cost per sample"
+    for ax in axes:
+        assert ax.get_title()
 
 
 def test_plot_results_with_given_landscapes_and_axes(fitted):
