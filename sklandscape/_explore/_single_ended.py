@@ -159,18 +159,7 @@ def _search_along(objective, x_min, direction, step, rng):
     )
     if not _distinct_minima(objective, plus, minus):
         return None
-    return Connection(
-        search.x,
-        search.energy,
-        point.log_hessian_product,
-        float(point.eigenvalues[negative]),
-        plus,
-        minus,
-        point.n_modes,
-        point.bound_slopes,
-        point.bound_curvatures,
-        point.bound_widths,
-    )
+    return Connection.at_saddle(search, point, plus, minus)
 
 
 def run_single_ended(

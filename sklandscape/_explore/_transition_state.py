@@ -118,6 +118,31 @@ class Connection:
     ts_bound_curvatures: np.ndarray = field(default_factory=lambda: np.empty(0))
     ts_bound_widths: np.ndarray = field(default_factory=lambda: np.empty(0))
 
+    @classmethod
+    def at_saddle(cls, search, point, minimum_plus, minimum_minus):
+        """The connection through a converged saddle search and its verified point.
+
+        Parameters
+        ----------
+        search : SaddleSearchResult
+            Converged eigenvector following (position and energy).
+        point : StationaryPoint
+            ``verify_stationary_point(..., index=1)`` of ``search.x``.
+        minimum_plus, minimum_minus : VerifiedMinimum
+        """
+        return cls(
+            search.x,
+            search.energy,
+            point.log_hessian_product,
+            float(np.min(point.eigenvalues)),
+            minimum_plus,
+            minimum_minus,
+            point.n_modes,
+            point.bound_slopes,
+            point.bound_curvatures,
+            point.bound_widths,
+        )
+
 
 @dataclass(frozen=True)
 class SaddleSearchResult:
@@ -713,20 +738,7 @@ def _smooth_connections(objective, band, chord, spacing, rng):
         if not _distinct_minima(objective, plus, minus):
             logger.debug("pushoff from the saddle at %.6g failed", search.energy)
             continue
-        connections.append(
-            Connection(
-                search.x,
-                search.energy,
-                point.log_hessian_product,
-                float(point.eigenvalues[negative]),
-                plus,
-                minus,
-                point.n_modes,
-                point.bound_slopes,
-                point.bound_curvatures,
-                point.bound_widths,
-            )
-        )
+        connections.append(Connection.at_saddle(search, point, plus, minus))
     return connections
 
 
