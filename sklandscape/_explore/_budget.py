@@ -16,17 +16,23 @@ The *focus* is the set of kept minima: the ``max_minima`` lowest minima whose
 energy is at most ``E_0 + energy_window``, ``E_0`` the lowest energy found.
 Only kept minima are connection targets. The next ``max_minima`` minima above
 the focus are stepping stones that paths of transition states to the global
-minimum may cross; they enter the returned landscape only when joined to it.
-So at most ``2 * max_minima`` minima (and the transition states between them)
-are returned, which bounds the memory and the connection work whatever
-basin-hopping and the pushoffs find.
+minimum may cross. A minimum of any rank that lies on a discovered chain of
+transition states joining two of these (:func:`chain_minima`) is a stepping
+stone too: the chain is what connects them, whatever the energy of the minima
+along it. Stepping stones enter the returned landscape only when joined to the
+global minimum. So at most ``2 * max_minima`` minima plus the minima of one
+shortest chain per kept minimum or stepping stone (and the transition states
+between them) are returned, which bounds the memory and the connection work
+whatever basin-hopping and the pushoffs find.
 """
 
 import time
 
 import numpy as np
+from scipy.sparse import coo_matrix
+from scipy.sparse.csgraph import breadth_first_order, connected_components
 
-__all__ = ["Budget", "focus_indices"]
+__all__ = ["Budget", "chain_minima", "focus_indices"]
 
 
 def focus_indices(energies, max_minima=None, energy_window=None):
@@ -56,6 +62,65 @@ def focus_indices(energies, max_minima=None, energy_window=None):
     if max_minima is not None:
         order = order[:max_minima]
     return order
+
+
+def chain_minima(nodes, pairs, n_minima):
+    """Minima outside ``nodes`` on the chains of transition states that join them.
+
+    The graph has the ``n_minima`` minima as vertices and an edge for every
+    transition state (``pairs``). In every connected component holding at
+    least two of ``nodes``, a breadth-first search from the first of them (in
+    the order of ``nodes``) gives each other one a shortest chain (fewest
+    transition states) back to it; the minima of these chains that are not in
+    ``nodes`` are returned. With them, two of ``nodes`` are joined through
+    ``nodes`` and the returned minima exactly when the whole graph joins them,
+    and their number is at most the total length of one chain per node.
+
+    Parameters
+    ----------
+    nodes : array-like of int
+        The minima to join (e.g. the kept minima and the stepping stones).
+    pairs : array-like of shape (n_ts, 2)
+        The two minima of every transition state.
+    n_minima : int
+
+    Returns
+    -------
+    ndarray of int
+        Sorted indices of the chain minima, none of them in ``nodes``.
+
+    Examples
+    --------
+    A chain 0 - 3 - 4 - 1 and a dead end 4 - 5: minima 3 and 4 join 0 to 1.
+
+    >>> chain_minima([0, 1, 2], [[0, 3], [3, 4], [4, 1], [4, 5]], 6)
+    array([3, 4])
+    """
+    nodes = np.asarray(nodes, dtype=np.int64)
+    pairs = np.asarray(pairs, dtype=np.int64).reshape(-1, 2)
+    if nodes.size < 2 or pairs.size == 0:
+        return np.empty(0, dtype=np.int64)
+    graph = coo_matrix(
+        (np.ones(len(pairs)), (pairs[:, 0], pairs[:, 1])), shape=(n_minima, n_minima)
+    ).tocsr()
+    _, component = connected_components(graph, directed=False)
+    on_chain = np.zeros(n_minima, dtype=bool)
+    in_nodes = np.zeros(n_minima, dtype=bool)
+    in_nodes[nodes] = True
+    roots = {}
+    for node in nodes:
+        roots.setdefault(int(component[node]), int(node))
+    for label, root in roots.items():
+        members = nodes[component[nodes] == label]
+        if members.size < 2:
+            continue
+        _, predecessors = breadth_first_order(graph, root, directed=False)
+        for node in members:
+            step = int(predecessors[node])
+            while step >= 0 and step != root:
+                on_chain[step] = True
+                step = int(predecessors[step])
+    return np.flatnonzero(on_chain & ~in_nodes)
 
 
 class Budget:

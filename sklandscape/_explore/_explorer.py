@@ -40,7 +40,7 @@ from sklearn.utils.parallel import Parallel, delayed
 from .._sklearn_compat import Interval, StrOptions, validate_params
 from ..landscape._landscape import Landscape
 from ._basin_hopping import run_chain
-from ._budget import Budget, budget_values, focus_indices
+from ._budget import Budget, budget_values, chain_minima, focus_indices
 from ._database import (
     MinimaDatabase,
     MinimumRecord,
@@ -625,7 +625,9 @@ def _connect_minima(
             objective, minima, states, attempted, focus, n_neighbors, 1 if cap == 0 else cap
         )
         if not pairs:
-            budget.stopped_by = "complete"
+            progress = _progress("connecting", counts, minima, states, budget, focus)
+            joined = progress["fraction_connected"] == 1.0
+            budget.stopped_by = "complete" if joined else "no_pairs_left"
             return
         if cap == 0:
             budget.stopped_by = "max_searches"
@@ -697,7 +699,7 @@ def _select_focused_pairs(objective, minima, states, attempted, focus, n_neighbo
     """
     from ._connect import select_pairs
 
-    kept, nodes = _support(minima, focus)
+    kept, nodes = _support(minima, states, focus)
     local = np.full(len(minima), -1, dtype=np.int64)
     local[nodes] = np.arange(nodes.size)
     ts_pairs = local[states.pair_array()]
@@ -714,25 +716,34 @@ def _select_focused_pairs(objective, minima, states, attempted, focus, n_neighbo
     return [(int(nodes[i]), int(nodes[j])) for i, j in pairs]
 
 
-def _support(minima, focus):
+def _support(minima, states, focus):
     """``(kept, nodes)``: the kept minima, and them with the stepping stones, by energy.
 
     With ``max_minima = m`` the stepping stones are the next ``m`` minima above
-    the focus (within ``energy_window``): paths of transition states from a
+    the focus (within ``energy_window``) and, of any rank, the minima on the
+    chains of transition states found between any two of these or of the kept
+    minima (:func:`._budget.chain_minima`): paths of transition states from a
     kept minimum to the global minimum may cross them, and those that end up
-    joined to the global minimum are returned as intermediate minima.
+    joined to the global minimum are returned as intermediate minima. Without
+    the chain minima, a kept minimum joined to the global minimum only through
+    minima ranked above ``2 m`` would count as disconnected, and the pair
+    selection, which sees only ``nodes``, would search for a connection that
+    exists.
     """
     max_minima, energy_window = focus
     energies = minima.energies()
     kept = focus_indices(energies, max_minima, energy_window)
-    if max_minima is None:
-        return kept, kept
-    return kept, focus_indices(energies, 2 * max_minima, energy_window)
+    base = kept if max_minima is None else focus_indices(energies, 2 * max_minima, energy_window)
+    chains = chain_minima(base, states.pair_array(), len(minima))
+    if chains.size == 0:
+        return kept, base
+    nodes = np.concatenate([base, chains])
+    return kept, nodes[np.lexsort((nodes, energies[nodes]))]
 
 
 def _returned_minima(minima, states, focus):
     """The kept minima and the stepping stones joined to the global minimum, by energy."""
-    kept, nodes = _support(minima, focus)
+    kept, nodes = _support(minima, states, focus)
     if nodes.size == kept.size or kept.size == 0:
         return kept, kept
     local = np.full(len(minima), -1, dtype=np.int64)
@@ -867,7 +878,7 @@ def _fraction_connected(n_minima, pairs, n_focus=None):
 
 def _progress(stage, counts, minima, states, budget, focus):
     """Counts of the progress log records (``record.progress``) and of the callback."""
-    kept, nodes = _support(minima, focus)
+    kept, nodes = _support(minima, states, focus)
     rank = np.full(len(minima), -1, dtype=np.int64)
     rank[nodes] = np.arange(nodes.size)
     pairs = rank[states.pair_array()]
