@@ -544,6 +544,75 @@ def test_kept_minima_connected_to_global_minimum_first():
     assert_landscape_properties(surface, landscape)
 
 
+class _WellsOnALine:
+    """``E(x) = B (1 - cos 2 pi x) / 2 + sum_k e_k exp(-(x - k)^2 / (2 s^2))``, wells at -2..2.
+
+    The cosine puts a well at every integer of [-2.5, 2.5] and a barrier at every half
+    integer; the narrow bumps raise the well at ``k`` by about ``e_k``. The well at x = 1 is
+    the highest (e = 5), fifth of five, so on a line the only path from the well at x = 2
+    to the global minimum at x = 0 crosses a minimum ranked above ``2 * max_minima = 4``.
+    """
+
+    wells = np.array([-2.0, -1.0, 0.0, 1.0, 2.0])
+    offsets = np.array([0.3, 0.2, 0.0, 5.0, 0.1])
+    barrier, width = 20.0, 0.3
+
+    def bumps(self, x):
+        return self.offsets * np.exp(-((x - self.wells) ** 2) / (2 * self.width**2))
+
+    def __call__(self, x):
+        x = float(x[0])
+        bumps = self.bumps(x)
+        energy = self.barrier * (1 - np.cos(2 * np.pi * x)) / 2 + bumps.sum()
+        slope = self.barrier * np.pi * np.sin(2 * np.pi * x)
+        slope -= np.sum(bumps * (x - self.wells)) / self.width**2
+        return energy, np.array([slope])
+
+    def curvature(self, x):
+        u = (x - self.wells) / self.width
+        bumps = np.sum(self.bumps(x) * (u**2 - 1)) / self.width**2
+        return 2 * np.pi**2 * self.barrier * np.cos(2 * np.pi * x) + bumps
+
+
+@pytest.mark.parametrize("n_jobs", [1, 2])
+def test_minimum_above_the_stepping_stones_on_the_only_path_is_returned(n_jobs):
+    """A kept minimum joined to the global minimum only through a minimum ranked above
+    ``2 * max_minima`` is connected, and that minimum is returned as an intermediate.
+
+    Before chain minima were stepping stones, the transition states to the well at x = 1
+    were dropped, the well at x = 2 stayed disconnected (fraction_connected 0.5) and the run
+    still reported ``stopped_by="complete"``.
+    """
+    surface = _WellsOnALine()
+    landscape = explore(
+        surface,
+        jac=True,
+        bounds=[(-2.5, 2.5)],
+        n_hops=50,
+        n_chains=2,
+        step_size=1.0,
+        max_minima=2,
+        n_jobs=n_jobs,
+        random_state=0,
+    )
+    meta = landscape.metadata
+    assert meta["n_minima_found"] == 5  # every well of the line
+    # the focus (x = 0, x = 2) and the well at x = 1 between them, nothing else
+    np.testing.assert_allclose(landscape.minima.x[:, 0], [0.0, 2.0, 1.0], atol=1e-2)
+    assert (meta["n_minima_focus"], meta["n_minima_intermediate"]) == (2, 1)
+    # the chain x = 0 - x = 1 - x = 2 over the barriers near x = 0.5 and 1.5
+    ts = landscape.transition_states
+    order = np.argsort(ts.x[:, 0])
+    np.testing.assert_array_equal(np.sort(ts.minima[order], axis=1), [[0, 2], [1, 2]])
+    np.testing.assert_allclose(ts.x[order, 0], [0.5, 1.5], atol=0.05)
+    assert connected_to_global_minimum(landscape) == {0, 1, 2}
+    assert meta["fraction_connected"] == 1.0 and meta["stopped_by"] == "complete"
+    for x in landscape.minima.x[:, 0]:  # verified stationary points, analytic derivatives
+        assert abs(surface([x])[1][0]) < 1e-4 and surface.curvature(x) > 0
+    for x in ts.x[:, 0]:
+        assert abs(surface([x])[1][0]) < 1e-4 and surface.curvature(x) < 0
+
+
 @pytest.mark.parametrize("backend", ["threading", "loky"])
 def test_budgeted_landscape_identical_for_any_n_jobs_and_backend(backend):
     surface = SeparableEggCrate()
@@ -632,5 +701,6 @@ def test_failed_pair_searched_again_on_a_smooth_surface(monkeypatch, smooth, sea
     meta = landscape.metadata
     assert meta["n_connection_attempts"] == searches_per_pair == len(streams)
     assert len(set(streams)) == len(streams)  # each search has its own random stream
-    assert meta["stopped_by"] == "complete"
+    # nothing left to try, but the two minima are not joined: not "complete"
+    assert meta["stopped_by"] == "no_pairs_left"
     assert meta["fraction_connected"] == 0.5
