@@ -94,7 +94,8 @@ class LandscapeMixin:
         The lowest minima kept and connected (the *focus*); minima found
         above it are counted in ``landscape_.metadata["n_minima_discarded"]``
         and not stored, except the stepping stones that join the focus to the
-        global minimum (at most as many again). ``"auto"``: scaled with the size
+        global minimum (at most as many again, and the minima on the chains
+        of transition states joining them). ``"auto"``: scaled with the size
         of the problem (see :meth:`_default_budget`); ``None``: every minimum.
     energy_window : float or None
         Keep only minima within this energy (loss units) of the global

@@ -198,9 +198,10 @@ def explore(
         Keep (and connect) only the ``max_minima`` lowest minima; ``None``
         keeps every minimum found. Minima found above the focus (by
         basin-hopping or by pushoffs) are counted in ``metadata`` and are
-        never connection targets; the next ``max_minima`` of them are
-        stepping stones the paths to the global minimum may cross, returned
-        when joined to it.
+        never connection targets; the next ``max_minima`` of them, and any
+        minimum on a chain of transition states found between two of these
+        or of the kept minima, are stepping stones the paths to the global
+        minimum may cross, returned when joined to it.
     energy_window : float, default=None
         Keep only minima with energy at most ``E_0 + energy_window``, ``E_0``
         the lowest energy found (``None``: no window).
@@ -248,7 +249,9 @@ def explore(
         ``n_minima_found``, ``n_minima_discarded``, ``n_ts_discarded``,
         ``n_searches``, ``fraction_connected`` and ``stopped_by`` (one of
         ``"complete"``, ``"max_searches"``, ``"max_connect_rounds"``,
-        ``"callback"``, ``"max_time"``, ``"no_connect"``).
+        ``"callback"``, ``"max_time"``, ``"no_connect"``, ``"no_pairs_left"``:
+        no pair left to try while some kept minima are not joined to the
+        global minimum).
 
     Raises
     ------

@@ -88,7 +88,8 @@ class LandscapeKMeans(
         minima found above it are counted in
         ``landscape_.metadata["n_minima_discarded"]`` and not stored, except
         the stepping stones joining the focus to the global minimum (at most
-        as many again). ``"auto"`` scales with the size of the problem:
+        as many again, and the minima on the chains of transition states
+        joining them). ``"auto"`` scales with the size of the problem:
         ``clip(round(1200 (n_params n_samples)^-0.45), 8, 60)``. ``None``:
         every minimum.
     energy_window : float or None, default=None
