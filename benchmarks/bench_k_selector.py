@@ -99,7 +99,9 @@ selector's wall time under the same load):
   (2,056 s wall).
 
 One default selection over K = 2..9 on 300 standardised points (``--timing``):
-19.0 s CPU, 202.6 s wall under a load of about 13 on 2 cores.
+19.0 s CPU, 202.6 s wall under a load of about 13 on 2 cores; after the
+merge with issue 14's K-means moves, 18.0 s wall and 13.7 s CPU under a load
+of about 2 (K = 5 chosen, true 5).
 
 Run from the repository root (``--cache DIR`` keeps each dataset's per-K
 landscapes, so that trying criteria does not refit):
