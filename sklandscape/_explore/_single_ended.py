@@ -141,7 +141,6 @@ def _search_along(objective, x_min, direction, step, rng):
         max_iterations=MAX_HEF_ITERATIONS,
         max_step=step,
         rng=rng,
-        exact_max_params=objective.exact_hessian_max_params,
     )
     if not search.converged:
         return None

@@ -46,10 +46,6 @@ __all__ = [
 
 logger = logging.getLogger(__name__)
 
-#: Up to this many parameters the lowest Hessian eigenvector comes from an
-#: exact diagonalisation of ``objective.hessian``; beyond, from Rayleigh-Ritz
-#: iterations on finite-difference Hessian-vector products.
-EXACT_HESSIAN_MAX_PARAMS = 200
 #: Pushoff distance from a transition state, in units of the band's image spacing.
 PUSHOFF_FRACTION = 0.05
 #: Relative DNEB tolerance (see ``relax_band``) on a smooth surface, where
@@ -274,7 +270,7 @@ def hybrid_eigenvector_following(
     max_iterations=100,
     max_step=None,
     rng=None,
-    exact_max_params=EXACT_HESSIAN_MAX_PARAMS,
+    exact_max_params=None,
     complement_steps=10,
 ):
     """Refine a guess into an index-one saddle by (hybrid) eigenvector following.
@@ -314,8 +310,11 @@ def hybrid_eigenvector_following(
         radius never exceeds 4 times this value.
     rng : numpy.random.Generator, optional
         Seeds the first Rayleigh-Ritz vector of the hybrid path.
-    exact_max_params : int, default=200
-        Largest dimension diagonalised exactly.
+    exact_max_params : int, optional
+        Largest dimension diagonalised exactly; by default
+        ``objective.exact_hessian_max_params`` (200 unless the objective has a
+        cheap exact Hessian). Beyond it the lowest eigenvector comes from
+        Rayleigh-Ritz iterations on finite-difference Hessian-vector products.
     complement_steps : int, default=10
         L-BFGS steps per iteration in the orthogonal complement (hybrid path).
 
@@ -347,6 +346,8 @@ def hybrid_eigenvector_following(
     x = objective.project_into_bounds(np.array(x0, dtype=float, copy=True))
     if max_step is None:
         max_step = 0.1 * objective.length_scale
+    if exact_max_params is None:
+        exact_max_params = objective.exact_hessian_max_params
     if x.size <= exact_max_params:
         return _hef_exact(objective, x, max_iterations, max_step)
     rng = np.random.default_rng(rng)
@@ -710,7 +711,6 @@ def _smooth_connections(objective, band, chord, spacing, rng):
                 band.images[index],
                 max_step=spacing,
                 rng=rng,
-                exact_max_params=objective.exact_hessian_max_params,
             )
         except NonFiniteEnergyError:
             continue
