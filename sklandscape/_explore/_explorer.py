@@ -700,7 +700,7 @@ def _select_focused_pairs(objective, minima, states, attempted, focus, n_neighbo
     offered its nearest neighbour only, so that the budget goes to joining the
     focus rather than to more transition states inside it.
     """
-    from ._connect import select_pairs
+    from ._connect import MIN_GRAPH_NEIGHBOURS, select_pairs
 
     kept, nodes = _support(minima, states, focus)
     local = np.full(len(minima), -1, dtype=np.int64)
@@ -711,7 +711,20 @@ def _select_focused_pairs(objective, minima, states, attempted, focus, n_neighbo
     tried = {pair for pair in tried if min(pair) >= 0}
     arguments = (minima.positions(objective.n_params)[nodes], minima.energies()[nodes], ts_pairs)
     options = {"max_pairs": cap, "n_targets": kept.size}
-    pairs = select_pairs(*arguments, tried, objective, n_neighbors=0, **options)
+    graph = MIN_GRAPH_NEIGHBOURS
+    while True:
+        pairs = select_pairs(
+            *arguments,
+            tried,
+            objective,
+            n_neighbors=0,
+            own_routes=True,
+            graph_neighbors=graph,
+            **options,
+        )
+        if pairs or graph >= nodes.size - 1:
+            break
+        graph *= 2  # every near candidate was tried: widen toward the complete graph
     if not pairs:
         if kept.size < len(minima):  # a landscape larger than the focus: no more than one
             n_neighbors = min(n_neighbors, 1)
