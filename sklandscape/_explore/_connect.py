@@ -54,7 +54,6 @@ def select_pairs(
     max_pairs=None,
     n_targets=None,
     own_routes=False,
-    graph_neighbors=None,
 ):
     """Pairs of minima to connect next: Dijkstra missing connections, then near neighbours.
 
@@ -90,12 +89,6 @@ def select_pairs(
         ``k`` different ways in one round, searches that can run in parallel,
         instead of one per round. Without it, the pairs are those of the
         shortest paths alone (Carr, Trygubenko & Wales 2005).
-    graph_neighbors : int, optional
-        Nearest neighbours per minimum in the candidate graph Dijkstra
-        searches (``None``: :data:`MIN_GRAPH_NEIGHBOURS`); raised to
-        ``n_neighbors`` and cut to ``n_min - 1``, the complete graph of the
-        original strategy.
-
     Returns
     -------
     list of tuple of int
@@ -131,12 +124,6 @@ def select_pairs(
         raise ValueError(f"ts_pairs must hold indices in [0, {n_min}).")
     if not isinstance(n_neighbors, numbers.Integral) or n_neighbors < 0:
         raise ValueError(f"n_neighbors must be a non-negative integer, got {n_neighbors!r}.")
-    if graph_neighbors is not None and (
-        not isinstance(graph_neighbors, numbers.Integral) or graph_neighbors < 1
-    ):
-        raise ValueError(
-            f"graph_neighbors must be None or a positive integer, got {graph_neighbors!r}."
-        )
     if max_pairs is not None and (not isinstance(max_pairs, numbers.Integral) or max_pairs < 0):
         raise ValueError(f"max_pairs must be None or a non-negative integer, got {max_pairs!r}.")
     if n_min < 2:
@@ -144,9 +131,7 @@ def select_pairs(
 
     connected = {frozenset(map(int, pair)) for pair in ts_pairs if pair[0] != pair[1]}
     blocked = connected | set(attempted)
-    if graph_neighbors is None:
-        graph_neighbors = MIN_GRAPH_NEIGHBOURS
-    n_graph = min(n_min - 1, max(n_neighbors, int(graph_neighbors)))
+    n_graph = min(n_min - 1, max(n_neighbors, MIN_GRAPH_NEIGHBOURS))
     neighbours, distances = _nearest_neighbours(x, objective, n_graph)
     order = np.lexsort((np.arange(n_min), energy))
     if n_targets is not None:

@@ -161,21 +161,6 @@ def test_own_routes_offer_every_minimum_of_a_component_its_own_way_in(k):
     assert len(separate) == k
 
 
-def test_graph_neighbors_widen_the_candidate_graph_to_the_complete_one():
-    """With two candidate neighbours per minimum, the far minimum's only links are tried;
-    the complete graph offers the next cheapest link (the reference on the complete graph)."""
-    x, energy = _chain([0.0, 1.0, 2.0, 3.0, 10.0])
-    ts_pairs = [[0, 1], [1, 2], [2, 3]]
-    attempted = {frozenset((3, 4)), frozenset((2, 4))}
-    narrow = select_pairs(
-        x, energy, ts_pairs, attempted, Plain(1), n_neighbors=0, graph_neighbors=2
-    )
-    assert narrow == []  # 4's two nearest (3 and 2) were both attempted
-    wide = select_pairs(x, energy, ts_pairs, attempted, Plain(1), n_neighbors=0, graph_neighbors=4)
-    assert wide == [(1, 4)]
-    assert wide == _reference_missing_links(x, energy, ts_pairs, attempted, Plain(1))
-
-
 def test_empty_when_everything_is_joined_or_attempted():
     x, energy = _chain([0.0, 1.0, 2.0, 3.0])
     all_pairs = list(itertools.combinations(range(4), 2))
@@ -257,7 +242,6 @@ def test_scales_to_thousands_of_minima():
         ({"ts_pairs": [[0, 7]]}, "ts_pairs"),
         ({"n_neighbors": -1}, "n_neighbors"),
         ({"max_pairs": -2}, "max_pairs"),
-        ({"graph_neighbors": 0}, "graph_neighbors"),
         ({"minima_energy": np.zeros(3)}, "minima_x"),
     ],
 )

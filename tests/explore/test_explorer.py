@@ -704,3 +704,36 @@ def test_failed_pair_searched_again_on_a_smooth_surface(monkeypatch, smooth, sea
     # nothing left to try, but the two minima are not joined: not "complete"
     assert meta["stopped_by"] == "no_pairs_left"
     assert meta["fraction_connected"] == 0.5
+
+
+def test_pair_selection_crosses_minima_that_transition_states_joined():
+    """Minima on a line: kept A (x = 0) and B (x = 4); stepping stones C, D far away
+    (x = 10, 11); above them P (x = 1.5) and Q (x = 2.5), found by searches: A - P and P - Q
+    are joined by transition states. The shortest missing connection from A to B runs along
+    the known chain A - P - Q and then Q - B (d^2 = 2.25 against 16 for A - B): the pair
+    selection must see P and Q as stepping stones and offer (B, Q), not (A, B).
+    """
+    from sklandscape._explore._database import (
+        MinimaDatabase,
+        MinimumRecord,
+        TransitionStateDatabase,
+        TransitionStateRecord,
+    )
+    from sklandscape._explore._explorer import _returned_minima, _select_focused_pairs
+
+    objective = FunctionObjective(lambda x: float(x @ x), 1)
+    minima, states = MinimaDatabase(objective), TransitionStateDatabase(objective)
+    for x, energy in [(0.0, 0.0), (4.0, 1.0), (10.0, 2.0), (11.0, 3.0), (1.5, 5.0), (2.5, 6.0)]:
+        minima.add(MinimumRecord(np.array([x]), energy, 0.0, 1.0, 1.0, 1.0))
+    for (i, j), x in [((0, 4), 0.75), ((4, 5), 2.0)]:
+        energy = 7.0 + x
+        states.add((i, j), TransitionStateRecord(np.array([x]), energy, 0.0, -1.0))
+    focus = (2, None)  # max_minima = 2: A and B kept, C and D the next two
+    pairs = _select_focused_pairs(objective, minima, states, set(), focus, 5, None)
+    assert pairs == [(1, 5)]
+    # Once tried, the next way in from the chain: P - B (d^2 = 6.25) before A - B (16).
+    pairs = _select_focused_pairs(objective, minima, states, {frozenset((1, 5))}, focus, 5, None)
+    assert pairs == [(1, 4)]
+    # The returned landscape is unchanged: P and Q join no two kept minima or stepping stones.
+    kept, returned = _returned_minima(minima, states, focus)
+    np.testing.assert_array_equal(returned, [0, 1])
