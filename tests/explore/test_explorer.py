@@ -737,3 +737,31 @@ def test_pair_selection_crosses_minima_that_transition_states_joined():
     # The returned landscape is unchanged: P and Q join no two kept minima or stepping stones.
     kept, returned = _returned_minima(minima, states, focus)
     np.testing.assert_array_equal(returned, [0, 1])
+
+
+@pytest.mark.parametrize("backend", ["threading", "loky"])
+def test_own_routes_keep_the_landscape_identical_for_any_n_jobs(backend, monkeypatch):
+    """A K-means landscape (iris, K = 4) whose connection rounds offer own routes (disconnected
+    minima given alternatives that avoid the links already offered): the same landscape with one
+    and two workers."""
+    from sklearn.datasets import load_iris
+
+    from sklandscape import LandscapeKMeans
+    from sklandscape._explore import _connect
+
+    routes = []
+    tree = _connect._shortest_path_tree
+
+    def counting_tree(edges, removed, source, n_min):
+        routes.append(len(removed))
+        return tree(edges, removed, source, n_min)
+
+    monkeypatch.setattr(_connect, "_shortest_path_tree", counting_tree)
+    X = load_iris().data
+    kwargs = dict(n_hops=10, n_chains=2, max_minima=8, max_searches=30, random_state=1)
+    serial = LandscapeKMeans(4, n_jobs=1, **kwargs).fit(X).landscape_
+    assert any(routes)  # some round offered a route avoiding links already offered
+    with parallel_config(backend=backend):
+        parallel = LandscapeKMeans(4, n_jobs=2, **kwargs).fit(X).landscape_
+    assert_same_landscape(serial, parallel)
+    assert serial.metadata["fraction_connected"] == 1.0
