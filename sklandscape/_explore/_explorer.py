@@ -201,7 +201,10 @@ def explore(
         never connection targets; the next ``max_minima`` of them, and any
         minimum on a chain of transition states found between two of these
         or of the kept minima, are stepping stones the paths to the global
-        minimum may cross, returned when joined to it.
+        minimum may cross, returned when joined to it. The choice of pairs
+        also crosses every minimum a transition state found joins (the
+        intermediate minima of searches that ended between higher minima);
+        those are returned only when on such a chain.
     energy_window : float, default=None
         Keep only minima with energy at most ``E_0 + energy_window``, ``E_0``
         the lowest energy found (``None``: no window).
