@@ -77,18 +77,21 @@ def select_pairs(
         are sought for them only, and near-neighbour pairs join two of them.
         The others are stepping stones: the Dijkstra paths may run through
         them. ``None``: every minimum is a target.
-    own_routes : bool, default=False
-        Give every target not yet joined to the global minimum a missing
-        connection of its own. Targets are taken by increasing energy; when
-        every missing link of a target's shortest path was already offered
-        for a lower target (the paths to the minima of one disconnected
-        component share their way in), the target gets the shortest path of
-        the graph without the links offered so far, an edge-disjoint
-        alternative. A component of ``k`` targets that the global minimum's
-        component reaches only by one cheapest link is then offered up to
-        ``k`` different ways in one round, searches that can run in parallel,
-        instead of one per round. Without it, the pairs are those of the
-        shortest paths alone (Carr, Trygubenko & Wales 2005).
+    own_routes : bool or array-like of int, default=False
+        Give targets not yet joined to the global minimum a missing connection
+        of their own: every target (``True``), or only those listed (indices
+        into the minima, e.g. the targets a previous round left disconnected).
+        Targets are taken by increasing energy; when every missing link of
+        such a target's shortest path was already offered for a lower target
+        (the paths to the minima of one disconnected component share their
+        way in), it gets the shortest path of the graph without the links
+        offered so far, an edge-disjoint alternative. A component of ``k``
+        such targets that the global minimum's component reaches only by one
+        cheapest link is then offered up to ``k`` different ways in one round,
+        searches that can run in parallel, instead of one per round. Without
+        it, the pairs are those of the shortest paths alone (Carr, Trygubenko
+        & Wales 2005).
+
     Returns
     -------
     list of tuple of int
@@ -124,6 +127,14 @@ def select_pairs(
         raise ValueError(f"ts_pairs must hold indices in [0, {n_min}).")
     if not isinstance(n_neighbors, numbers.Integral) or n_neighbors < 0:
         raise ValueError(f"n_neighbors must be a non-negative integer, got {n_neighbors!r}.")
+    own = np.zeros(n_min, dtype=bool)
+    if own_routes is True:
+        own[:] = True
+    elif own_routes is not False:
+        listed = np.asarray(own_routes, dtype=np.int64).ravel()
+        if listed.size and (listed.min() < 0 or listed.max() >= n_min):
+            raise ValueError(f"own_routes must be a bool or indices in [0, {n_min}).")
+        own[listed] = True
     if max_pairs is not None and (not isinstance(max_pairs, numbers.Integral) or max_pairs < 0):
         raise ValueError(f"max_pairs must be None or a non-negative integer, got {max_pairs!r}.")
     if n_min < 2:
@@ -140,7 +151,7 @@ def select_pairs(
     targets[order] = True
 
     pairs = _missing_connections(
-        neighbours, distances, ts_pairs, blocked, order, int(order[0]), n_min, own_routes
+        neighbours, distances, ts_pairs, blocked, order, int(order[0]), n_min, own
     )
     for i in order:
         for j in neighbours[i, :n_neighbors]:
@@ -189,14 +200,12 @@ def _nearest_neighbours(x, objective, k):
     return neighbours, distances
 
 
-def _missing_connections(
-    neighbours, distances, ts_pairs, blocked, order, source, n_min, own_routes=False
-):
+def _missing_connections(neighbours, distances, ts_pairs, blocked, order, source, n_min, own):
     """Edges lacking a transition state on the Dijkstra paths from ``source``.
 
     Edge weights: ``d^2`` for candidate pairs not yet attempted nor joined,
     ``~0`` for pairs joined by a transition state; attempted pairs have no
-    edge. With ``own_routes``, a target whose path offers no edge that an
+    edge. A target with ``own[target]`` whose path offers no edge that an
     earlier target's path did not already offer gets the shortest path of
     the graph without those edges (see :func:`select_pairs`).
     """
@@ -240,7 +249,7 @@ def _missing_connections(
             continue  # unreachable through the candidate graph
         missing = [_ordered(i, j) for i, j in path if frozenset((i, j)) not in connected]
         new = [pair for pair in missing if pair not in offered]
-        if own_routes and not new:
+        if own[target] and not new:
             # Every missing link of this path is offered already: its own route avoids them.
             path = _path(_shortest_path_tree(edges, offered, source, n_min), source, int(target))
             if path is None:

@@ -607,8 +607,10 @@ def _connect_minima(
     """Rounds of pair selection over the kept minima and parallel transition-state searches.
 
     Every round first offers the missing connections of the kept minima to
-    the global minimum (:func:`._connect.select_pairs` without neighbours);
-    only when none is left are near-neighbour pairs offered. A round's pairs
+    the global minimum (:func:`._connect.select_pairs` without neighbours),
+    with routes of their own for the kept minima the previous round left
+    disconnected (:func:`_select_focused_pairs`); only when none is left are
+    near-neighbour pairs offered. A round's pairs
     are cut to the searches left in ``budget``; the chunks of a round are
     merged in order, and ``budget`` is checked after each.
 
@@ -622,13 +624,21 @@ def _connect_minima(
     """
     attempted = set()
     failed_once = set()
+    waiting = frozenset()
     searches_per_pair = _SMOOTH_SEARCHES_PER_PAIR if objective.smooth else 1
     for round_index in range(max_rounds):
         cap, left = max_pairs, budget.searches_left()
         if left is not None:
             cap = left if cap is None else min(cap, left)
-        pairs = _select_focused_pairs(
-            objective, minima, states, attempted, focus, n_neighbors, 1 if cap == 0 else cap
+        pairs, waiting = _select_focused_pairs(
+            objective,
+            minima,
+            states,
+            attempted,
+            focus,
+            n_neighbors,
+            1 if cap == 0 else cap,
+            waiting,
         )
         if not pairs:
             progress = _progress("connecting", counts, minima, states, budget, focus)
@@ -693,17 +703,31 @@ def _connect_minima(
     budget.stopped_by = "max_connect_rounds"
 
 
-def _select_focused_pairs(objective, minima, states, attempted, focus, n_neighbors, cap):
+def _select_focused_pairs(
+    objective, minima, states, attempted, focus, n_neighbors, cap, waiting=frozenset()
+):
     """The next pairs for the kept minima (database indices): missing connections first.
 
-    The kept minima are the targets, each disconnected one offered a missing
-    connection of its own (``own_routes``); the minima just above the focus and
+    The kept minima are the targets; the minima just above the focus and
     every minimum a transition state joins (:func:`_support` with
-    ``ts_minima``) are stepping stones the paths may cross. Near-neighbour
-    pairs come only when no missing connection is left; when minima were
-    discarded (the landscape is larger than the focus) each kept minimum is
-    offered its nearest neighbour only, so that the budget goes to joining the
-    focus rather than to more transition states inside it.
+    ``ts_minima``) are stepping stones the paths may cross. A kept minimum in
+    ``waiting`` (left disconnected by the previous round) gets a missing
+    connection of its own (``own_routes`` of :func:`._connect.select_pairs`):
+    the way in its path shared with lower minima was searched and did not
+    join it, so alternatives are offered together rather than one per
+    round; a minimum met for the first time shares its path, so that a way in
+    that works is not searched twice. Near-neighbour pairs come only when no
+    missing connection is left; when minima were discarded (the landscape is
+    larger than the focus) each kept minimum is offered its nearest neighbour
+    only, so that the budget goes to joining the focus rather than to more
+    transition states inside it.
+
+    Returns
+    -------
+    pairs : list of tuple of int
+    disconnected : frozenset of int
+        The kept minima not joined to the global minimum before these pairs
+        are searched (the ``waiting`` of the next round).
     """
     from ._connect import select_pairs
 
@@ -712,16 +736,23 @@ def _select_focused_pairs(objective, minima, states, attempted, focus, n_neighbo
     local[nodes] = np.arange(nodes.size)
     ts_pairs = local[states.pair_array()]
     ts_pairs = ts_pairs[np.all(ts_pairs >= 0, axis=1)]
+    graph = coo_matrix(
+        (np.ones(len(ts_pairs)), (ts_pairs[:, 0], ts_pairs[:, 1])), shape=(nodes.size,) * 2
+    )
+    _, component = connected_components(graph, directed=False)
+    apart = np.flatnonzero(component[: kept.size] != component[0])
+    disconnected = frozenset(int(nodes[i]) for i in apart)
+    own = [int(i) for i in apart if int(nodes[i]) in waiting]
     tried = {frozenset(int(local[i]) for i in pair) for pair in attempted}
     tried = {pair for pair in tried if min(pair) >= 0}
     arguments = (minima.positions(objective.n_params)[nodes], minima.energies()[nodes], ts_pairs)
     options = {"max_pairs": cap, "n_targets": kept.size}
-    pairs = select_pairs(*arguments, tried, objective, n_neighbors=0, own_routes=True, **options)
+    pairs = select_pairs(*arguments, tried, objective, n_neighbors=0, own_routes=own, **options)
     if not pairs:
         if kept.size < len(minima):  # a landscape larger than the focus: no more than one
             n_neighbors = min(n_neighbors, 1)
         pairs = select_pairs(*arguments, tried, objective, n_neighbors=n_neighbors, **options)
-    return [(int(nodes[i]), int(nodes[j])) for i, j in pairs]
+    return [(int(nodes[i]), int(nodes[j])) for i, j in pairs], disconnected
 
 
 def _support(minima, states, focus, ts_minima=False):

@@ -153,6 +153,9 @@ def test_own_routes_offer_every_minimum_of_a_component_its_own_way_in(k):
     assert plain == [(1, 2)]
     own = select_pairs(x, energy, ts_pairs, set(), Plain(2), n_neighbors=0, own_routes=True)
     assert own == [(1, 2 + j) for j in range(k)]
+    # Only the listed minimum (the highest) gets a route of its own: the next way in.
+    listed = select_pairs(x, energy, ts_pairs, set(), Plain(2), n_neighbors=0, own_routes=[k + 1])
+    assert listed == [(1, 2), (1, 3)]
     # Singletons each have a link of their own already: the two rules agree.
     separate = select_pairs(x, energy, [[0, 1]], set(), Plain(2), n_neighbors=0)
     assert separate == select_pairs(
@@ -242,6 +245,7 @@ def test_scales_to_thousands_of_minima():
         ({"ts_pairs": [[0, 7]]}, "ts_pairs"),
         ({"n_neighbors": -1}, "n_neighbors"),
         ({"max_pairs": -2}, "max_pairs"),
+        ({"own_routes": [9]}, "own_routes"),
         ({"minima_energy": np.zeros(3)}, "minima_x"),
     ],
 )

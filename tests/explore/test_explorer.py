@@ -729,10 +729,11 @@ def test_pair_selection_crosses_minima_that_transition_states_joined():
         energy = 7.0 + x
         states.add((i, j), TransitionStateRecord(np.array([x]), energy, 0.0, -1.0))
     focus = (2, None)  # max_minima = 2: A and B kept, C and D the next two
-    pairs = _select_focused_pairs(objective, minima, states, set(), focus, 5, None)
-    assert pairs == [(1, 5)]
+    pairs, disconnected = _select_focused_pairs(objective, minima, states, set(), focus, 5, None)
+    assert pairs == [(1, 5)] and disconnected == {1}
     # Once tried, the next way in from the chain: P - B (d^2 = 6.25) before A - B (16).
-    pairs = _select_focused_pairs(objective, minima, states, {frozenset((1, 5))}, focus, 5, None)
+    tried = {frozenset((1, 5))}
+    pairs, _ = _select_focused_pairs(objective, minima, states, tried, focus, 5, None)
     assert pairs == [(1, 4)]
     # The returned landscape is unchanged: P and Q join no two kept minima or stepping stones.
     kept, returned = _returned_minima(minima, states, focus)
