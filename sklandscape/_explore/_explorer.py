@@ -740,7 +740,7 @@ def _select_focused_pairs(
         (np.ones(len(ts_pairs)), (ts_pairs[:, 0], ts_pairs[:, 1])), shape=(nodes.size,) * 2
     )
     _, component = connected_components(graph, directed=False)
-    apart = np.flatnonzero(component[: kept.size] != component[0])
+    apart = np.flatnonzero(component[: kept.size] != component[0]) if kept.size else []
     disconnected = frozenset(int(nodes[i]) for i in apart)
     own = [int(i) for i in apart if int(nodes[i]) in waiting]
     tried = {frozenset(int(local[i]) for i in pair) for pair in attempted}
