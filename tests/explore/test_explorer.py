@@ -766,3 +766,30 @@ def test_own_routes_keep_the_landscape_identical_for_any_n_jobs(backend, monkeyp
         parallel = LandscapeKMeans(4, n_jobs=2, **kwargs).fit(X).landscape_
     assert_same_landscape(serial, parallel)
     assert serial.metadata["fraction_connected"] == 1.0
+
+
+def test_own_routes_only_for_kept_minima_a_round_left_disconnected():
+    """Kept minima A (x = 0, the global minimum), B (x = 4) and C (x = 4.5), B and C joined by
+    a transition state: the shortest paths to both share the link A - B (d^2 = 16 < 20.25
+    for A - C). Met for the first time, they share it (one search); once a round has left them
+    disconnected (``waiting``), C gets its own way in, A - C, in the same round as A - B."""
+    from sklandscape._explore._database import (
+        MinimaDatabase,
+        MinimumRecord,
+        TransitionStateDatabase,
+        TransitionStateRecord,
+    )
+    from sklandscape._explore._explorer import _select_focused_pairs
+
+    objective = FunctionObjective(lambda x: float(x @ x), 1)
+    minima, states = MinimaDatabase(objective), TransitionStateDatabase(objective)
+    for x, energy in [(0.0, 0.0), (4.0, 1.0), (4.5, 2.0)]:
+        minima.add(MinimumRecord(np.array([x]), energy, 0.0, 1.0, 1.0, 1.0))
+    states.add((1, 2), TransitionStateRecord(np.array([4.25]), 3.0, 0.0, -1.0))
+    focus = (3, None)
+    first, disconnected = _select_focused_pairs(objective, minima, states, set(), focus, 5, None)
+    assert first == [(0, 1)] and disconnected == {1, 2}
+    again, _ = _select_focused_pairs(
+        objective, minima, states, set(), focus, 5, None, waiting=disconnected
+    )
+    assert again == [(0, 1), (0, 2)]
