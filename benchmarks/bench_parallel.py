@@ -5,6 +5,12 @@
    and an MLP landscape; median wall-clock time of the repeats, and the
    ratio. The target is >= 1.7x on two free cores. The landscapes of the two
    settings are checked to be equal (the result must not depend on n_jobs).
+   A second figure does not need idle cores: the CPU time of every joblib
+   task (basin-hopping chain, chunk of connection searches) of one
+   ``n_jobs=1`` fit, scheduled in order on two workers round by round (each
+   task to the worker free first, as joblib dispatches them), gives the
+   two-worker time the fit's structure allows, without dispatch costs
+   (``est. 2 jobs``), and the searches and rounds of the connection stage.
 2. Time against the number of samples (K-means and MLP, basin-hopping only,
    one BLAS thread, fixed hops and chains, data drawn from one distribution so the landscape
    stays alike): the time per hop, and per energy-and-gradient evaluation of
@@ -93,6 +99,58 @@ def same_landscape(a, b):
 
 
 # --------------------------------------------------------------- speed-up
+def task_times(fit):
+    """CPU seconds of every joblib task of ``fit(1)``, grouped into stages and rounds.
+
+    Returns a list of lists: the basin-hopping chains, then one list per
+    connection round (its chunks of searches), and the total CPU seconds.
+    """
+    from sklandscape._explore import _explorer
+
+    groups = [[]]
+    originals = {
+        name: getattr(_explorer, name)
+        for name in ("run_chain", "_search_pairs", "_select_focused_pairs")
+    }
+
+    def timed(function):
+        def wrapper(*args, **kwargs):
+            start = time.process_time()
+            result = function(*args, **kwargs)
+            groups[-1].append(time.process_time() - start)
+            return result
+
+        return wrapper
+
+    def new_round(*args, **kwargs):
+        groups.append([])
+        return originals["_select_focused_pairs"](*args, **kwargs)
+
+    _explorer.run_chain = timed(originals["run_chain"])
+    _explorer._search_pairs = timed(originals["_search_pairs"])
+    _explorer._select_focused_pairs = new_round
+    try:
+        with threadpool_limits(limits=1):
+            start = time.process_time()
+            model = fit(1)
+            total = time.process_time() - start
+    finally:
+        for name, function in originals.items():
+            setattr(_explorer, name, function)
+    return [group for group in groups if group], total, model
+
+
+def two_worker_time(groups, total):
+    """CPU time of the fit if each group's tasks ran in order on two workers (list scheduling)."""
+    parallel = 0.0
+    for group in groups:
+        loads = [0.0, 0.0]
+        for seconds in group:
+            loads[loads.index(min(loads))] += seconds
+        parallel += max(loads)
+    return total - sum(map(sum, groups)) + parallel
+
+
 def bench_speedup(repeats, quick):
     hops = 5 if quick else 10
     cases = [
@@ -110,16 +168,24 @@ def bench_speedup(repeats, quick):
         ),
     ]
     print(f"\n1. speed-up of n_jobs=2 over n_jobs=1 (loky), median of {repeats}")
-    print(f"{'landscape':<32}{'minima':>8}{'TS':>6}{'1 job s':>10}{'2 jobs s':>10}{'ratio':>8}")
+    print(
+        f"{'landscape':<32}{'minima':>8}{'TS':>6}{'1 job s':>10}{'2 jobs s':>10}{'ratio':>8}"
+        f"{'CPU s':>8}{'est. 2 jobs':>12}{'ratio':>8}{'searches':>10}{'rounds':>8}{'joined':>8}"
+    )
     for name, fit in cases:
         fit(2)  # warm-up: starts the worker pool
         one, serial = median_wall(lambda f=fit: f(1), repeats)
         two, parallel = median_wall(lambda f=fit: f(2), repeats)
+        groups, cpu, _ = task_times(fit)
+        estimate = two_worker_time(groups, cpu)
         ls = serial.landscape_
+        meta = ls.metadata
         check = "" if same_landscape(ls, parallel.landscape_) else "  (landscapes differ!)"
         print(
             f"{name:<32}{ls.n_minima:>8}{ls.n_transition_states:>6}"
-            f"{one:>10.2f}{two:>10.2f}{one / two:>7.2f}x{check}"
+            f"{one:>10.2f}{two:>10.2f}{one / two:>7.2f}x{cpu:>8.2f}{estimate:>12.2f}"
+            f"{cpu / estimate:>7.2f}x{meta['n_searches']:>10}{meta['n_connect_rounds']:>8}"
+            f"{100 * meta['fraction_connected']:>7.0f}%{check}"
         )
 
 

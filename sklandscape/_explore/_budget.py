@@ -23,7 +23,11 @@ along it. Stepping stones enter the returned landscape only when joined to the
 global minimum. So at most ``2 * max_minima`` minima plus the minima of one
 shortest chain per kept minimum or stepping stone (and the transition states
 between them) are returned, which bounds the memory and the connection work
-whatever basin-hopping and the pushoffs find.
+whatever basin-hopping and the pushoffs find. The choice of pairs to search
+also crosses every minimum that a transition state found joins (at most two
+per transition state, so ``max_searches`` bounds them): a search between two
+kept minima that ends between higher minima leaves them as the intermediate
+minima from which the missing-connection strategy completes the path.
 """
 
 import time

@@ -53,6 +53,7 @@ def select_pairs(
     n_neighbors=5,
     max_pairs=None,
     n_targets=None,
+    own_routes=False,
 ):
     """Pairs of minima to connect next: Dijkstra missing connections, then near neighbours.
 
@@ -76,6 +77,20 @@ def select_pairs(
         are sought for them only, and near-neighbour pairs join two of them.
         The others are stepping stones: the Dijkstra paths may run through
         them. ``None``: every minimum is a target.
+    own_routes : bool or array-like of int, default=False
+        Give targets not yet joined to the global minimum a missing connection
+        of their own: every target (``True``), or only those listed (indices
+        into the minima, e.g. the targets a previous round left disconnected).
+        Targets are taken by increasing energy; when every missing link of
+        such a target's shortest path was already offered for a lower target
+        (the paths to the minima of one disconnected component share their
+        way in), it gets the shortest path of the graph without the links
+        offered so far, an edge-disjoint alternative. A component of ``k``
+        such targets that the global minimum's component reaches only by one
+        cheapest link is then offered up to ``k`` different ways in one round,
+        searches that can run in parallel, instead of one per round. Without
+        it, the pairs are those of the shortest paths alone (Carr, Trygubenko
+        & Wales 2005).
 
     Returns
     -------
@@ -112,6 +127,14 @@ def select_pairs(
         raise ValueError(f"ts_pairs must hold indices in [0, {n_min}).")
     if not isinstance(n_neighbors, numbers.Integral) or n_neighbors < 0:
         raise ValueError(f"n_neighbors must be a non-negative integer, got {n_neighbors!r}.")
+    own = np.zeros(n_min, dtype=bool)
+    if own_routes is True:
+        own[:] = True
+    elif own_routes is not False:
+        listed = np.asarray(own_routes, dtype=np.int64).ravel()
+        if listed.size and (listed.min() < 0 or listed.max() >= n_min):
+            raise ValueError(f"own_routes must be a bool or indices in [0, {n_min}).")
+        own[listed] = True
     if max_pairs is not None and (not isinstance(max_pairs, numbers.Integral) or max_pairs < 0):
         raise ValueError(f"max_pairs must be None or a non-negative integer, got {max_pairs!r}.")
     if n_min < 2:
@@ -128,7 +151,7 @@ def select_pairs(
     targets[order] = True
 
     pairs = _missing_connections(
-        neighbours, distances, ts_pairs, blocked, order, int(order[0]), n_min
+        neighbours, distances, ts_pairs, blocked, order, int(order[0]), n_min, own
     )
     for i in order:
         for j in neighbours[i, :n_neighbors]:
@@ -177,12 +200,14 @@ def _nearest_neighbours(x, objective, k):
     return neighbours, distances
 
 
-def _missing_connections(neighbours, distances, ts_pairs, blocked, order, source, n_min):
+def _missing_connections(neighbours, distances, ts_pairs, blocked, order, source, n_min, own):
     """Edges lacking a transition state on the Dijkstra paths from ``source``.
 
     Edge weights: ``d^2`` for candidate pairs not yet attempted nor joined,
     ``~0`` for pairs joined by a transition state; attempted pairs have no
-    edge.
+    edge. A target with ``own[target]`` whose path offers no edge that an
+    earlier target's path did not already offer gets the shortest path of
+    the graph without those edges (see :func:`select_pairs`).
     """
     rows, cols = np.repeat(np.arange(n_min), neighbours.shape[1]), neighbours.ravel()
     weights = distances.ravel() ** 2
@@ -207,28 +232,54 @@ def _missing_connections(neighbours, distances, ts_pairs, blocked, order, source
             edges[key] = w
     if not edges:
         return []
-    keys = np.array(list(edges), dtype=np.int64)
-    values = np.fromiter(edges.values(), dtype=float, count=len(edges))
-    graph = coo_matrix((values, (keys[:, 0], keys[:, 1])), shape=(n_min, n_min)).tocsr()
 
     connected = {frozenset(map(int, pair)) for pair in ts_pairs}
     ts_graph = coo_matrix(
         (np.ones(len(ts_pairs)), (ts_pairs[:, 0], ts_pairs[:, 1])), shape=(n_min, n_min)
     )
     _, component = connected_components(ts_graph, directed=False)
-    _, predecessors = dijkstra(graph, directed=False, indices=source, return_predecessors=True)
+    predecessors = _shortest_path_tree(edges, (), source, n_min)
 
-    pairs = []
+    pairs, offered = [], set()
     for target in order:
         if component[target] == component[source]:
             continue
-        path = [int(target)]
-        while path[-1] != source and predecessors[path[-1]] >= 0:
-            path.append(int(predecessors[path[-1]]))
-        if path[-1] != source:
+        path = _path(predecessors, source, int(target))
+        if path is None:
             continue  # unreachable through the candidate graph
-        path.reverse()
-        for i, j in zip(path[:-1], path[1:], strict=True):
-            if frozenset((i, j)) not in connected:
-                pairs.append(_ordered(i, j))
+        missing = [_ordered(i, j) for i, j in path if frozenset((i, j)) not in connected]
+        new = [pair for pair in missing if pair not in offered]
+        if own[target] and not new:
+            # Every missing link of this path is offered already: its own route avoids them.
+            path = _path(_shortest_path_tree(edges, offered, source, n_min), source, int(target))
+            if path is None:
+                continue
+            new = [_ordered(i, j) for i, j in path if frozenset((i, j)) not in connected]
+        for pair in new:
+            if pair not in offered:
+                offered.add(pair)
+                pairs.append(pair)
     return pairs
+
+
+def _shortest_path_tree(edges, removed, source, n_min):
+    """Dijkstra predecessors from ``source`` over ``edges`` (pair -> weight) less ``removed``."""
+    kept = [(key, weight) for key, weight in edges.items() if key not in removed]
+    if not kept:
+        return np.full(n_min, -9999, dtype=np.int32)
+    keys = np.array([key for key, _ in kept], dtype=np.int64)
+    values = np.array([weight for _, weight in kept], dtype=float)
+    graph = coo_matrix((values, (keys[:, 0], keys[:, 1])), shape=(n_min, n_min)).tocsr()
+    _, predecessors = dijkstra(graph, directed=False, indices=source, return_predecessors=True)
+    return predecessors
+
+
+def _path(predecessors, source, target):
+    """The edges ``(i, j)`` of the tree path from ``source`` to ``target``, or None."""
+    nodes = [target]
+    while nodes[-1] != source and predecessors[nodes[-1]] >= 0:
+        nodes.append(int(predecessors[nodes[-1]]))
+    if nodes[-1] != source:
+        return None
+    nodes.reverse()
+    return list(zip(nodes[:-1], nodes[1:], strict=True))

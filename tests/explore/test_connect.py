@@ -37,8 +37,12 @@ def _chain(positions):
     return x, np.arange(len(positions), dtype=float)
 
 
-def _reference_missing_links(x, energy, ts_pairs, attempted, objective):
-    """Second method: networkx Dijkstra on the complete graph of minima."""
+def _reference_missing_links(x, energy, ts_pairs, attempted, objective, own_routes=False):
+    """Second method: networkx Dijkstra on the complete graph of minima.
+
+    With ``own_routes``, a target whose path offers no new link gets the shortest path of the
+    graph without the links offered so far.
+    """
     n = len(energy)
     connected = {frozenset(p) for p in map(tuple, ts_pairs)}
     graph = nx.Graph()
@@ -59,9 +63,23 @@ def _reference_missing_links(x, energy, ts_pairs, attempted, objective):
         if target in joined or not nx.has_path(graph, source, int(target)):
             continue
         path = nx.dijkstra_path(graph, source, int(target))
-        for i, j in zip(path[:-1], path[1:], strict=True):
-            if frozenset((i, j)) not in connected and (min(i, j), max(i, j)) not in pairs:
-                pairs.append((min(i, j), max(i, j)))
+        new = [
+            (min(i, j), max(i, j))
+            for i, j in zip(path[:-1], path[1:], strict=True)
+            if frozenset((i, j)) not in connected and (min(i, j), max(i, j)) not in pairs
+        ]
+        if own_routes and not new:
+            pruned = graph.copy()
+            pruned.remove_edges_from(pairs)
+            if not nx.has_path(pruned, source, int(target)):
+                continue
+            path = nx.dijkstra_path(pruned, source, int(target))
+            new = [
+                (min(i, j), max(i, j))
+                for i, j in zip(path[:-1], path[1:], strict=True)
+                if frozenset((i, j)) not in connected
+            ]
+        pairs.extend(pair for pair in dict.fromkeys(new) if pair not in pairs)
     return pairs
 
 
@@ -98,6 +116,52 @@ def test_missing_links_match_networkx_dijkstra(seed):
     objective = Plain(2)
     pairs = select_pairs(x, energy, ts_pairs, attempted, objective, n_neighbors=0)
     assert pairs == _reference_missing_links(x, energy, ts_pairs, attempted, objective)
+
+
+@pytest.mark.parametrize("seed", range(5))
+def test_own_routes_match_networkx_dijkstra(seed):
+    rng = np.random.default_rng(seed)
+    n = 9
+    x = rng.uniform(0, 10, size=(n, 2))
+    energy = rng.permutation(n).astype(float)
+    # transition states inside three groups of three: paths into a group share its way in
+    groups = rng.permutation(n).reshape(3, 3)
+    ts_pairs = np.array([sorted(g[k : k + 2]) for g in groups for k in (0, 1)])
+    attempted = {frozenset(p) for p in itertools.combinations(range(n), 2) if rng.random() < 0.1}
+    objective = Plain(2)
+    pairs = select_pairs(x, energy, ts_pairs, attempted, objective, n_neighbors=0, own_routes=True)
+    reference = _reference_missing_links(x, energy, ts_pairs, attempted, objective, True)
+    assert pairs == reference
+    plain = select_pairs(x, energy, ts_pairs, attempted, objective, n_neighbors=0)
+    assert set(plain) <= set(pairs)
+
+
+@pytest.mark.parametrize("k", [2, 3, 5])
+def test_own_routes_offer_every_minimum_of_a_component_its_own_way_in(k):
+    """A component of ``k`` minima joined to each other by transition states, reached from the
+    global minimum's component only through its cheapest link: the shortest paths of all ``k``
+    share that link (one pair per round), while own routes offer ``k`` different links at once.
+
+    Minima: the global minimum at (-10, 0) joined to (1, 0); the component at (5, j), j < k,
+    joined in a chain. The links from (1, 0) have d^2 = 16 + j^2, any link from (-10, 0) at
+    least 225: each minimum's own route is the direct link from (1, 0), by increasing j.
+    """
+    x = np.array([[-10.0, 0.0], [1.0, 0.0]] + [[5.0, float(j)] for j in range(k)])
+    energy = np.arange(k + 2, dtype=float)
+    ts_pairs = [[0, 1]] + [[2 + j, 3 + j] for j in range(k - 1)]
+    plain = select_pairs(x, energy, ts_pairs, set(), Plain(2), n_neighbors=0)
+    assert plain == [(1, 2)]
+    own = select_pairs(x, energy, ts_pairs, set(), Plain(2), n_neighbors=0, own_routes=True)
+    assert own == [(1, 2 + j) for j in range(k)]
+    # Only the listed minimum (the highest) gets a route of its own: the next way in.
+    listed = select_pairs(x, energy, ts_pairs, set(), Plain(2), n_neighbors=0, own_routes=[k + 1])
+    assert listed == [(1, 2), (1, 3)]
+    # Singletons each have a link of their own already: the two rules agree.
+    separate = select_pairs(x, energy, [[0, 1]], set(), Plain(2), n_neighbors=0)
+    assert separate == select_pairs(
+        x, energy, [[0, 1]], set(), Plain(2), n_neighbors=0, own_routes=True
+    )
+    assert len(separate) == k
 
 
 def test_empty_when_everything_is_joined_or_attempted():
@@ -181,6 +245,7 @@ def test_scales_to_thousands_of_minima():
         ({"ts_pairs": [[0, 7]]}, "ts_pairs"),
         ({"n_neighbors": -1}, "n_neighbors"),
         ({"max_pairs": -2}, "max_pairs"),
+        ({"own_routes": [9]}, "own_routes"),
         ({"minima_energy": np.zeros(3)}, "minima_x"),
     ],
 )
@@ -198,7 +263,8 @@ def test_bad_input_raises(kwargs, message):
         select_pairs(**arguments)
 
 
-def test_pair_selection_and_searches_complete_a_small_egg_crate():
+@pytest.mark.parametrize("own_routes", [False, True])
+def test_pair_selection_and_searches_complete_a_small_egg_crate(own_routes):
     # Rounds of select_pairs + find_connections on the 3 x 3 separable egg
     # crate, from its 9 minima alone, until no pair is left: every one of its
     # 2 * 3 * 2 = 12 transition states (grid neighbours) is found, and
@@ -226,7 +292,9 @@ def test_pair_selection_and_searches_complete_a_small_egg_crate():
     rng = np.random.default_rng(0)
     for _ in range(10):
         ts_pairs = np.array(sorted(found), dtype=int).reshape(-1, 2)
-        pairs = select_pairs(x, energy, ts_pairs, attempted, surface, n_neighbors=4)
+        pairs = select_pairs(
+            x, energy, ts_pairs, attempted, surface, n_neighbors=4, own_routes=own_routes
+        )
         if not pairs:
             break
         assert not {frozenset(p) for p in pairs} & attempted

@@ -704,3 +704,92 @@ def test_failed_pair_searched_again_on_a_smooth_surface(monkeypatch, smooth, sea
     # nothing left to try, but the two minima are not joined: not "complete"
     assert meta["stopped_by"] == "no_pairs_left"
     assert meta["fraction_connected"] == 0.5
+
+
+def test_pair_selection_crosses_minima_that_transition_states_joined():
+    """Minima on a line: kept A (x = 0) and B (x = 4); stepping stones C, D far away
+    (x = 10, 11); above them P (x = 1.5) and Q (x = 2.5), found by searches: A - P and P - Q
+    are joined by transition states. The shortest missing connection from A to B runs along
+    the known chain A - P - Q and then Q - B (d^2 = 2.25 against 16 for A - B): the pair
+    selection must see P and Q as stepping stones and offer (B, Q), not (A, B).
+    """
+    from sklandscape._explore._database import (
+        MinimaDatabase,
+        MinimumRecord,
+        TransitionStateDatabase,
+        TransitionStateRecord,
+    )
+    from sklandscape._explore._explorer import _returned_minima, _select_focused_pairs
+
+    objective = FunctionObjective(lambda x: float(x @ x), 1)
+    minima, states = MinimaDatabase(objective), TransitionStateDatabase(objective)
+    for x, energy in [(0.0, 0.0), (4.0, 1.0), (10.0, 2.0), (11.0, 3.0), (1.5, 5.0), (2.5, 6.0)]:
+        minima.add(MinimumRecord(np.array([x]), energy, 0.0, 1.0, 1.0, 1.0))
+    for (i, j), x in [((0, 4), 0.75), ((4, 5), 2.0)]:
+        energy = 7.0 + x
+        states.add((i, j), TransitionStateRecord(np.array([x]), energy, 0.0, -1.0))
+    focus = (2, None)  # max_minima = 2: A and B kept, C and D the next two
+    pairs, disconnected = _select_focused_pairs(objective, minima, states, set(), focus, 5, None)
+    assert pairs == [(1, 5)] and disconnected == {1}
+    # Once tried, the next way in from the chain: P - B (d^2 = 6.25) before A - B (16).
+    tried = {frozenset((1, 5))}
+    pairs, _ = _select_focused_pairs(objective, minima, states, tried, focus, 5, None)
+    assert pairs == [(1, 4)]
+    # The returned landscape is unchanged: P and Q join no two kept minima or stepping stones.
+    kept, returned = _returned_minima(minima, states, focus)
+    np.testing.assert_array_equal(returned, [0, 1])
+
+
+@pytest.mark.parametrize("backend", ["threading", "loky"])
+def test_own_routes_keep_the_landscape_identical_for_any_n_jobs(backend, monkeypatch):
+    """A K-means landscape (iris, K = 4) whose connection rounds offer own routes (disconnected
+    minima given alternatives that avoid the links already offered): the same landscape with one
+    and two workers."""
+    from sklearn.datasets import load_iris
+
+    from sklandscape import LandscapeKMeans
+    from sklandscape._explore import _connect
+
+    routes = []
+    tree = _connect._shortest_path_tree
+
+    def counting_tree(edges, removed, source, n_min):
+        routes.append(len(removed))
+        return tree(edges, removed, source, n_min)
+
+    monkeypatch.setattr(_connect, "_shortest_path_tree", counting_tree)
+    X = load_iris().data
+    kwargs = dict(n_hops=10, n_chains=2, max_minima=8, max_searches=30, random_state=1)
+    serial = LandscapeKMeans(4, n_jobs=1, **kwargs).fit(X).landscape_
+    assert any(routes)  # some round offered a route avoiding links already offered
+    with parallel_config(backend=backend):
+        parallel = LandscapeKMeans(4, n_jobs=2, **kwargs).fit(X).landscape_
+    assert_same_landscape(serial, parallel)
+    assert serial.metadata["fraction_connected"] == 1.0
+
+
+def test_own_routes_only_for_kept_minima_a_round_left_disconnected():
+    """Kept minima A (x = 0, the global minimum), B (x = 4) and C (x = 4.5), B and C joined by
+    a transition state: the shortest paths to both share the link A - B (d^2 = 16 < 20.25
+    for A - C). Met for the first time, they share it (one search); once a round has left them
+    disconnected (``waiting``), C gets its own way in, A - C, in the same round as A - B."""
+    from sklandscape._explore._database import (
+        MinimaDatabase,
+        MinimumRecord,
+        TransitionStateDatabase,
+        TransitionStateRecord,
+    )
+    from sklandscape._explore._explorer import _select_focused_pairs
+
+    objective = FunctionObjective(lambda x: float(x @ x), 1)
+    minima, states = MinimaDatabase(objective), TransitionStateDatabase(objective)
+    for x, energy in [(0.0, 0.0), (4.0, 1.0), (4.5, 2.0)]:
+        minima.add(MinimumRecord(np.array([x]), energy, 0.0, 1.0, 1.0, 1.0))
+    states.add((1, 2), TransitionStateRecord(np.array([4.25]), 3.0, 0.0, -1.0))
+    focus = (3, None)
+    first, disconnected = _select_focused_pairs(objective, minima, states, set(), focus, 5, None)
+    assert first == [(0, 1)] and disconnected == {1, 2}
+    again, _ = _select_focused_pairs(
+        objective, minima, states, set(), focus, 5, None, waiting=disconnected
+    )
+    assert again == [(0, 1), (0, 2)]
