@@ -166,8 +166,6 @@ def _symmetric_sum_of_kronecker(features, coupling):
     full = np.take(upper, _pair_index(r).ravel(), axis=1)
     return np.take(full, _pair_index(p).ravel(), axis=0)
 
-    """Index of the pair ``(min(a, b), max(a, b))`` in ``triu_indices(size)``, per ``(a, b)``."""
-
 
 @lru_cache(maxsize=32)
 def _pair_index(size):
