@@ -154,11 +154,11 @@ def _symmetric_sum_of_kronecker(features, coupling):
     ``features`` (n, p), ``coupling`` (n, r, r) with every ``C_i`` symmetric.
     Entry ``[a * p + b, c * r + d] = sum_i f_ia f_ib C_i[c, d]`` is unchanged
     when ``a, b`` or ``c, d`` are swapped, so only the pairs ``a <= b`` and
-    ``c <= d`` are summed (:func:`_sum_of_kronecker` on the upper triangles:
-    ``p (p + 1) / 2 x r (r + 1) / 2`` entries instead of ``p^2 r^2``, about a
-    quarter of the work) and the rest is filled in by symmetry.
+    ``c <= d`` are summed (:func:`_sum_of_pairs`: ``p (p + 1) / 2 x r (r + 1) / 2``
+    entries instead of ``p^2 r^2``, about a quarter of the work) and the rest
+    is filled in by symmetry.
     """
-    n, p = features.shape
+    p = features.shape[1]
     r = coupling.shape[1]
     pairs_a, pairs_b = np.triu_indices(p)
     pairs_c, pairs_d = np.triu_indices(r)
