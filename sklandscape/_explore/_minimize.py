@@ -301,32 +301,11 @@ def verify_stationary_point(objective, x, *, index, grad=None, hessian=None, ful
         hessian = objective.hessian(x)
     if not np.all(np.isfinite(hessian)):
         return None
-    zero_modes = _zero_mode_rows(objective)
-    if (
-        not full_spectrum
-        and index == 0
-        and free.all()
-        and x.size > objective.exact_hessian_max_params
-        and zero_modes is not None
-    ):
-        try:
-            spectrum = lanczos_minimum_spectrum(hessian, zero_modes, ZERO_EIGENVALUE_RTOL)
-        except ArpackNoConvergence:
-            spectrum = False  # diagonalise instead
-        if spectrum is None:
-            return None
-        if spectrum:
-            return StationaryPoint(
-                spectrum["eigenvalues"],
-                spectrum["eigenvectors"],
-                spectrum["log_hessian_product"],
-                0,
-                spectrum["n_modes"],
-                min_eigenvalue=spectrum["min_eigenvalue"],
-                max_eigenvalue=spectrum["max_eigenvalue"],
-                trace=spectrum["trace"],
-                complete_spectrum=False,
-            )
+    large = x.size > max(objective.exact_hessian_max_params, 2)  # Lanczos needs n >= 3
+    if not full_spectrum and index == 0 and large and free.all():
+        decided, point = _minimum_without_diagonalising(objective, hessian)
+        if decided:
+            return point
     eigenvalues, vectors = _symmetric_eigh(hessian[np.ix_(free, free)])
     zero_tol = ZERO_EIGENVALUE_RTOL * max(1.0, float(np.max(np.abs(eigenvalues), initial=0.0)))
     n_negative = int(np.sum(eigenvalues < -zero_tol))
@@ -366,12 +345,41 @@ def verify_stationary_point(objective, x, *, index, grad=None, hessian=None, ful
     )
 
 
-def _zero_mode_rows(objective):
-    """Orthonormal rows spanning the objective's zero modes; ``None`` when it does not say."""
+def _minimum_without_diagonalising(objective, hessian):
+    """Verify a minimum by :func:`~._spectrum.lanczos_minimum_spectrum`.
+
+    Returns
+    -------
+    decided : bool
+        ``False`` when the objective does not span its zero modes
+        (``zero_mode_basis``) or a Lanczos run did not converge: the caller
+        diagonalises instead.
+    point : StationaryPoint or None
+        The verified minimum, or ``None`` when it is not one.
+    """
     if objective.n_zero_modes == 0:
-        return np.empty((0, objective.n_params))
-    basis = getattr(objective, "zero_mode_basis", None)
-    return None if basis is None else np.asarray(basis(), dtype=float)
+        zero_modes = np.empty((0, objective.n_params))
+    elif hasattr(objective, "zero_mode_basis"):
+        zero_modes = np.asarray(objective.zero_mode_basis(), dtype=float)
+    else:
+        return False, None
+    try:
+        spectrum = lanczos_minimum_spectrum(hessian, zero_modes, ZERO_EIGENVALUE_RTOL)
+    except ArpackNoConvergence:
+        return False, None
+    if spectrum is None:
+        return True, None
+    return True, StationaryPoint(
+        spectrum["eigenvalues"],
+        spectrum["eigenvectors"],
+        spectrum["log_hessian_product"],
+        0,
+        spectrum["n_modes"],
+        min_eigenvalue=spectrum["min_eigenvalue"],
+        max_eigenvalue=spectrum["max_eigenvalue"],
+        trace=spectrum["trace"],
+        complete_spectrum=False,
+    )
 
 
 def box_widths(objective):

@@ -7,6 +7,7 @@ from sklearn.preprocessing import StandardScaler
 
 from sklandscape._explore._database import minimum_record
 from sklandscape._explore._minimize import quench, verify_stationary_point
+from sklandscape._explore._objective import Objective
 from sklandscape._explore._optimizer import ZERO_EIGENVALUE_RTOL
 from sklandscape._explore._spectrum import lanczos_minimum_spectrum
 from sklandscape.neural_network._mlp_objective import MLPObjective
@@ -89,3 +90,39 @@ def test_quench_stores_the_same_record_either_way(iris_minimum, monkeypatch):
     np.testing.assert_array_equal(cheap.x, dense.x)
     for name in ("log_hessian_product", "hessian_min_eigenvalue", "hessian_max_eigenvalue"):
         assert getattr(cheap, name) == pytest.approx(getattr(dense, name), rel=1e-8)
+
+
+class _FlatQuadratic(Objective):
+    """``E = sum_i c_i x_i^2`` with ``c_0 = 0``: one exact zero mode, Hessian ``diag(2 c)``."""
+
+    n_zero_modes = 1
+    exact_hessian_max_params = 2
+
+    def __init__(self, curvatures):
+        super().__init__(len(curvatures))
+        self.curvatures = np.asarray(curvatures, dtype=float)
+
+    def value_and_grad(self, x):
+        return float(self.curvatures @ x**2), 2 * self.curvatures * x
+
+    def hessian(self, x):
+        return np.diag(2 * self.curvatures)
+
+
+class _FlatQuadraticWithBasis(_FlatQuadratic):
+    def zero_mode_basis(self):
+        return np.eye(self.n_params)[:1]
+
+
+@pytest.mark.parametrize(
+    "objective_class, complete", [(_FlatQuadratic, True), (_FlatQuadraticWithBasis, False)]
+)
+def test_zero_modes_must_be_spanned_for_the_cheap_path(objective_class, complete):
+    """Analytic LPPHE ``sum log 2 c_i`` either way; without a basis the Hessian is diagonalised."""
+    curvatures = np.array([0.0, 0.5, 1.0, 2.0, 3.0, 0.25])
+    objective = objective_class(curvatures)
+    point = verify_stationary_point(objective, np.zeros(6), index=0, full_spectrum=False)
+    assert point.complete_spectrum is complete
+    assert point.log_hessian_product == pytest.approx(np.sum(np.log(2 * curvatures[1:])))
+    assert (point.min_eigenvalue, point.max_eigenvalue) == pytest.approx((0.5, 6.0))
+    assert point.trace == pytest.approx(2 * curvatures.sum())
