@@ -33,7 +33,7 @@ PLOT_KINDS = ("disconnectivity", "heat-capacity")
 ESTIMATOR_DEFAULTS = {
     "kmeans": {"n_hops": 50, "n_chains": 4},
     "gp": {"n_hops": 25, "n_chains": 4},
-    "mlp": {"n_hops": 30, "n_chains": 4, "alpha": 1e-4},
+    "mlp": {"n_hops": "auto", "n_chains": 4, "alpha": 1e-4},
 }
 #: Datasets the CLI generates (see _three_scales): name -> description.
 GENERATED_DATASETS = {

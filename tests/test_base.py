@@ -17,6 +17,7 @@ from sklandscape import (
     LandscapeKMeans,
     LandscapeKSelector,
     LandscapeMLPClassifier,
+    base,
 )
 from sklandscape.base import LandscapeMixin
 
@@ -104,6 +105,44 @@ def test_auto_budget_scales_with_the_problem():
     budgets = {n * m: mixin._default_budget(Sized(n), m)[0] for n, m in sizes}
     costs = sorted(budgets)
     assert all(budgets[a] >= budgets[b] for a, b in zip(costs, costs[1:], strict=False))
+
+
+def test_auto_hops_follow_their_formula():
+    """``clip(round(30 * 2e5 / c), 5, 30)``, ``c = n_params * n_samples``: the MLP's rule."""
+
+    class Sized:
+        def __init__(self, n_params):
+            self.n_params = n_params
+
+    mlp = LandscapeMLPClassifier()
+    assert mlp.n_hops == "auto"
+    assert mlp._default_n_hops(Sized(83), 150) == 30  # iris, (10,): c = 12,450
+    assert mlp._default_n_hops(Sized(321), 569) == 30  # breast cancer: c = 182,649
+    assert mlp._default_n_hops(Sized(500), 800) == 15  # c = 4e5: half the steps
+    assert mlp._default_n_hops(Sized(500), 1000) == 12  # c = 5e5
+    assert mlp._default_n_hops(Sized(1210), 1797) == 5  # digits, (16,): the floor
+    with pytest.raises(InvalidParameterError):
+        LandscapeMLPClassifier(n_hops="many").fit(*load_iris(return_X_y=True))
+    with pytest.raises(InvalidParameterError):  # estimators without "auto" hops refuse it
+        LandscapeKMeans(n_hops="auto").fit(np.ones((5, 2)))
+
+
+def test_auto_hops_give_one_landscape_for_any_n_jobs(iris, monkeypatch):
+    """``"auto"`` is resolved before dispatch: the same landscape for 1 and 2 workers."""
+    monkeypatch.setattr(base, "_AUTO_HOPS_FULL_COST", 2_000.0)  # iris (3,): c = 27 * 150
+    X, y = iris
+    common = dict(n_chains=2, connect=False, random_state=3)
+    fits = [LandscapeMLPClassifier((3,), n_jobs=n_jobs, **common).fit(X, y) for n_jobs in (1, 2)]
+    expected_hops = round(30 * 2_000 / (27 * 150))  # 15
+    for fit in fits:
+        assert fit.landscape_.metadata["n_hops"] == expected_hops
+        assert fit.n_iter_ == 2 * expected_hops
+    np.testing.assert_array_equal(fits[0].landscape_.minima.x, fits[1].landscape_.minima.x)
+    np.testing.assert_array_equal(
+        fits[0].landscape_.minima.energy, fits[1].landscape_.minima.energy
+    )
+    explicit = LandscapeMLPClassifier((3,), n_hops=expected_hops, **common).fit(X, y)
+    np.testing.assert_array_equal(explicit.landscape_.minima.x, fits[0].landscape_.minima.x)
 
 
 def test_selector_passes_the_budget_to_every_k(blobs):

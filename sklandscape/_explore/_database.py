@@ -107,26 +107,19 @@ class TransitionStateRecord:
 def minimum_record(objective, minimum):
     """A :class:`MinimumRecord` from a :class:`~._minimize.VerifiedMinimum`.
 
-    The ``objective.n_zero_modes`` eigenvalues of smallest magnitude are the
-    zero modes and are left out of the Hessian statistics.
+    The Hessian statistics are those of the verification
+    (:class:`~._minimize.StationaryPoint`): the ``objective.n_zero_modes``
+    eigenvalues of smallest magnitude, the zero modes, are left out.
     """
-    eigenvalues = np.asarray(minimum.stationary_point.eigenvalues, dtype=float)
-    if objective.n_zero_modes:
-        keep = np.argsort(np.abs(eigenvalues), kind="stable")[objective.n_zero_modes :]
-        eigenvalues = np.sort(eigenvalues[keep])
-    if eigenvalues.size:
-        low, high = float(eigenvalues[0]), float(eigenvalues[-1])
-    else:
-        low = high = float("nan")
     point = minimum.stationary_point
     x = np.asarray(objective.canonical(minimum.x), dtype=float).copy()
     return MinimumRecord(
         x=x,
         energy=float(minimum.energy),
         log_hessian_product=float(point.log_hessian_product),
-        hessian_min_eigenvalue=low,
-        hessian_max_eigenvalue=high,
-        hessian_trace=float(np.sum(eigenvalues)),
+        hessian_min_eigenvalue=float(point.min_eigenvalue),
+        hessian_max_eigenvalue=float(point.max_eigenvalue),
+        hessian_trace=float(point.trace),
         n_modes=int(point.n_modes),
         bound_slopes=tuple(float(v) for v in point.bound_slopes),
         bound_curvatures=tuple(float(v) for v in point.bound_curvatures),

@@ -10,6 +10,7 @@ transition state) and no unexpected zero eigenvalue.
 from dataclasses import dataclass, field
 
 import numpy as np
+from scipy.sparse.linalg import ArpackNoConvergence
 from threadpoolctl import ThreadpoolController
 
 from ._optimizer import (
@@ -20,6 +21,7 @@ from ._optimizer import (
     checked_value_and_grad,
     newton_polish,
 )
+from ._spectrum import lanczos_minimum_spectrum
 
 __all__ = [
     "MinimizeResult",
@@ -85,6 +87,14 @@ class StationaryPoint:
     bound_widths : ndarray of shape (n_held,)
         Width of the box along each held coordinate (``high - low``, possibly
         infinite): the edge integral stops there.
+    min_eigenvalue, max_eigenvalue, trace : float
+        Smallest, largest and sum of the Hessian eigenvalues in the free
+        subspace, the ``objective.n_zero_modes`` of smallest magnitude left out.
+    complete_spectrum : bool
+        ``True`` when ``eigenvalues`` and ``eigenvectors`` hold the whole
+        spectrum; ``False`` for a minimum verified without diagonalisation
+        (:mod:`._spectrum`), where they hold the zero modes and the two extreme
+        eigenvalues only.
     """
 
     eigenvalues: np.ndarray
@@ -95,6 +105,10 @@ class StationaryPoint:
     bound_slopes: np.ndarray = field(default_factory=lambda: np.empty(0))
     bound_curvatures: np.ndarray = field(default_factory=lambda: np.empty(0))
     bound_widths: np.ndarray = field(default_factory=lambda: np.empty(0))
+    min_eigenvalue: float = float("nan")
+    max_eigenvalue: float = float("nan")
+    trace: float = float("nan")
+    complete_spectrum: bool = True
 
 
 @dataclass(frozen=True)
@@ -230,7 +244,7 @@ def _local_minimize(objective, x0, maxiter, max_step):
     return MinimizeResult(x, float(energy), grad, converged, n_evaluations, descent.message)
 
 
-def verify_stationary_point(objective, x, *, index, grad=None, hessian=None):
+def verify_stationary_point(objective, x, *, index, grad=None, hessian=None, full_spectrum=True):
     """Check that ``x`` is a stationary point of Hessian index ``index``.
 
     Conditions (all in the free subspace of :func:`free_mask`):
@@ -250,6 +264,13 @@ def verify_stationary_point(objective, x, *, index, grad=None, hessian=None):
     basin volume (Wales, *Energy Landscapes*, 2003); the held coordinates'
     slopes and curvatures are returned for their edge factors.
 
+    With ``full_spectrum=False``, a minimum (``index=0``) of more than
+    ``objective.exact_hessian_max_params`` parameters, none held at a bound,
+    whose zero modes the objective spans (``zero_mode_basis``) is verified
+    without diagonalising the Hessian: one Cholesky factorisation decides the
+    index and gives the LPPHE, Lanczos runs give the extreme eigenvalues
+    (:func:`~._spectrum.lanczos_minimum_spectrum`); the same conditions hold.
+
     Parameters
     ----------
     objective : Objective
@@ -258,6 +279,9 @@ def verify_stationary_point(objective, x, *, index, grad=None, hessian=None):
         0 for a minimum, 1 for a transition state.
     grad, hessian : ndarray, optional
         Precomputed gradient / Hessian at ``x``.
+    full_spectrum : bool, default=True
+        Diagonalise the Hessian whatever its size (callers that need every
+        eigenvector: the softest modes of single-ended searches).
 
     Returns
     -------
@@ -277,6 +301,11 @@ def verify_stationary_point(objective, x, *, index, grad=None, hessian=None):
         hessian = objective.hessian(x)
     if not np.all(np.isfinite(hessian)):
         return None
+    large = x.size > max(objective.exact_hessian_max_params, 2)  # Lanczos needs n >= 3
+    if not full_spectrum and index == 0 and large and free.all():
+        decided, point = _minimum_without_diagonalising(objective, hessian)
+        if decided:
+            return point
     eigenvalues, vectors = _symmetric_eigh(hessian[np.ix_(free, free)])
     zero_tol = ZERO_EIGENVALUE_RTOL * max(1.0, float(np.max(np.abs(eigenvalues), initial=0.0)))
     n_negative = int(np.sum(eigenvalues < -zero_tol))
@@ -297,6 +326,10 @@ def verify_stationary_point(objective, x, *, index, grad=None, hessian=None):
         return None
     embedded = np.zeros((x.size, vectors.shape[1]))
     embedded[free] = vectors
+    modes = np.sort(
+        eigenvalues[np.argsort(np.abs(eigenvalues), kind="stable")[objective.n_zero_modes :]]
+    )
+    low, high = (float(modes[0]), float(modes[-1])) if modes.size else (np.nan, np.nan)
     return StationaryPoint(
         eigenvalues,
         embedded,
@@ -306,6 +339,46 @@ def verify_stationary_point(objective, x, *, index, grad=None, hessian=None):
         slopes,
         curvatures,
         widths,
+        min_eigenvalue=low,
+        max_eigenvalue=high,
+        trace=float(np.sum(modes)),
+    )
+
+
+def _minimum_without_diagonalising(objective, hessian):
+    """Verify a minimum by :func:`~._spectrum.lanczos_minimum_spectrum`.
+
+    Returns
+    -------
+    decided : bool
+        ``False`` when the objective does not span its zero modes
+        (``zero_mode_basis``) or a Lanczos run did not converge: the caller
+        diagonalises instead.
+    point : StationaryPoint or None
+        The verified minimum, or ``None`` when it is not one.
+    """
+    if objective.n_zero_modes == 0:
+        zero_modes = np.empty((0, objective.n_params))
+    elif hasattr(objective, "zero_mode_basis"):
+        zero_modes = np.asarray(objective.zero_mode_basis(), dtype=float)
+    else:
+        return False, None
+    try:
+        spectrum = lanczos_minimum_spectrum(hessian, zero_modes, ZERO_EIGENVALUE_RTOL)
+    except ArpackNoConvergence:
+        return False, None
+    if spectrum is None:
+        return True, None
+    return True, StationaryPoint(
+        spectrum["eigenvalues"],
+        spectrum["eigenvectors"],
+        spectrum["log_hessian_product"],
+        0,
+        spectrum["n_modes"],
+        min_eigenvalue=spectrum["min_eigenvalue"],
+        max_eigenvalue=spectrum["max_eigenvalue"],
+        trace=spectrum["trace"],
+        complete_spectrum=False,
     )
 
 
@@ -365,7 +438,7 @@ def quench(objective, x0):
     if not np.all(np.isfinite(hessian)):
         return None, "nonfinite"
     point = verify_stationary_point(
-        objective, result.x, index=0, grad=result.grad, hessian=hessian
+        objective, result.x, index=0, grad=result.grad, hessian=hessian, full_spectrum=False
     )
     if point is None:
         return None, "not_minimum"

@@ -116,6 +116,44 @@ class Objective:
                 hess[:, i] = (self.gradient(x) - self.gradient(backward)) / h
         return 0.5 * (hess + hess.T)
 
+    def hessian_vector_product(self, x, vectors):
+        """Products ``H(x) v`` for one direction or a batch, by central differences.
+
+        ``H v ~ |v| (g(x + z u) - g(x - z u)) / (2 z)``, ``u = v / |v|``,
+        ``z = eps^(1/3) max(1, max |x_i|)``: two gradients per direction and
+        no Hessian. Objectives with an exact product (the MLP's R-operator)
+        override it; the transition-state searches of large models
+        (Rayleigh-Ritz on these products) then follow the exact Hessian.
+
+        Parameters
+        ----------
+        x : ndarray of shape (n_params,)
+        vectors : ndarray of shape (n_params,) or (n_directions, n_params)
+
+        Returns
+        -------
+        ndarray of the shape of ``vectors``
+        """
+        x = np.asarray(x, dtype=float)
+        vectors = np.asarray(vectors, dtype=float)
+        single = vectors.ndim == 1
+        vectors = np.atleast_2d(vectors)
+        if vectors.shape[1] != self.n_params:
+            raise ValueError(
+                f"vectors must have {self.n_params} columns, got shape {vectors.shape}."
+            )
+        zeta = _FD_RELATIVE_STEP * max(1.0, float(np.max(np.abs(x))))
+        products = np.zeros_like(vectors)
+        for row, vector in enumerate(vectors):
+            norm = np.linalg.norm(vector)
+            if norm == 0:
+                continue
+            direction = vector / norm
+            g_plus = self.gradient(x + zeta * direction)
+            g_minus = self.gradient(x - zeta * direction)
+            products[row] = (g_plus - g_minus) / (2.0 * zeta) * norm
+        return products[0] if single else products
+
     # -------------------------------------------------------------- geometry
     def canonical(self, x):
         """Canonical representative of ``x`` under the objective's symmetries.

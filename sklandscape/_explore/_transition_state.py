@@ -72,8 +72,6 @@ RIDGE_PROBE_FRACTION = 1e-3
 KINK_RTOL = 1e-2
 #: Rayleigh-Ritz iterations (Hessian-vector products) per eigenvector-following step.
 RAYLEIGH_MAX_ITERATIONS = 20
-#: Relative step of the finite-difference Hessian-vector product.
-_HVP_RELATIVE_STEP = np.finfo(float).eps ** (1.0 / 3.0)
 
 
 @dataclass(frozen=True)
@@ -196,22 +194,23 @@ def _zero_mode_mask(eigenvalues, n_zero_modes):
     return mask
 
 
-def _hessian_vector_product(objective, x, free, vector):
-    """Central-difference Hessian-vector product on the free coordinates.
+def _hessian_vector_products(objective, x, free, block):
+    """``H v`` on the free coordinates for every column ``v`` of ``block`` (n_free, m).
 
-    ``H v ~ (g(x + z v) - g(x - z v)) / (2 z)`` with
-    ``z = eps^(1/3) max(1, |x|_inf)`` for a unit ``v``.
+    By ``objective.hessian_vector_product`` (central differences of the
+    gradient unless the objective has an exact product).
+
+    Raises
+    ------
+    NonFiniteEnergyError
+        When a product is not finite.
     """
-    full = np.zeros(x.size)
-    full[free] = vector
-    norm = np.linalg.norm(full)
-    if norm == 0:
-        return np.zeros(vector.size)
-    zeta = _HVP_RELATIVE_STEP * max(1.0, float(np.max(np.abs(x))))
-    direction = full / norm
-    _, g_plus = checked_value_and_grad(objective, x + zeta * direction)
-    _, g_minus = checked_value_and_grad(objective, x - zeta * direction)
-    return ((g_plus - g_minus) / (2.0 * zeta))[free] * norm
+    full = np.zeros((block.shape[1], x.size))
+    full[:, free] = block.T
+    products = np.asarray(objective.hessian_vector_product(x, full), dtype=float)
+    if not np.isfinite(products).all():
+        raise NonFiniteEnergyError(f"non-finite Hessian-vector product at x={x!r}")
+    return products[:, free].T
 
 
 def _lowest_eigenpair_iterative(objective, x, free, start):
@@ -220,7 +219,8 @@ def _lowest_eigenpair_iterative(objective, x, free, start):
     LOBPCG (Knyazev, SIAM J. Sci. Comput. 23, 517 (2001)) minimises the
     Rayleigh quotient ``v.Hv / v.v`` by Rayleigh-Ritz in the span of the
     current vector, its residual and its previous update, which needs one
-    finite-difference Hessian-vector product per iteration and no Hessian.
+    Hessian-vector product per iteration (``objective.hessian_vector_product``:
+    exact for the MLP, else central differences of the gradient) and no Hessian.
     A block of ``1 + n_zero_modes`` vectors is followed and the
     ``n_zero_modes`` eigenvalues closest to zero dropped, so an exact flat
     direction is never mistaken for the softest mode. The block of the
@@ -237,10 +237,7 @@ def _lowest_eigenpair_iterative(objective, x, free, start):
     n_free = int(free.sum())
 
     def matvec(block):
-        block = block.reshape(n_free, -1)
-        return np.column_stack(
-            [_hessian_vector_product(objective, x, free, column) for column in block.T]
-        )
+        return _hessian_vector_products(objective, x, free, block.reshape(n_free, -1))
 
     operator = LinearOperator((n_free, n_free), matvec=matvec, matmat=matvec, dtype=float)
     scale = float(np.linalg.norm(matvec(start[:, :1])))
@@ -289,7 +286,7 @@ def hybrid_eigenvector_following(
     * beyond (hybrid path, Munro & Wales, Phys. Rev. B 59, 3969 (1999);
       Kumeda, Munro & Wales, Chem. Phys. Lett. 341, 185 (2001)): ``v_1``
       comes from Rayleigh-Ritz minimisation of the Rayleigh quotient (LOBPCG)
-      with finite-difference Hessian-vector products, and up to
+      with Hessian-vector products (``objective.hessian_vector_product``), and up to
       ``complement_steps`` L-BFGS steps with backtracking minimise the energy
       orthogonal to ``v_1``.
 
@@ -314,7 +311,7 @@ def hybrid_eigenvector_following(
         Largest dimension diagonalised exactly; by default
         ``objective.exact_hessian_max_params`` (200 unless the objective has a
         cheap exact Hessian). Beyond it the lowest eigenvector comes from
-        Rayleigh-Ritz iterations on finite-difference Hessian-vector products.
+        Rayleigh-Ritz iterations on Hessian-vector products.
     complement_steps : int, default=10
         L-BFGS steps per iteration in the orthogonal complement (hybrid path).
 

@@ -31,6 +31,21 @@ def test_finite_difference_hessian_matches_analytic():
         )
 
 
+def test_hessian_vector_product_by_differences_matches_the_analytic_hessian():
+    """Central differences of the gradient against MullerBrown's analytic Hessian."""
+    objective, exact = GradientOnly(), MullerBrown()
+    rng = np.random.default_rng(1)
+    x = np.array([-0.5, 1.2])
+    vectors = rng.standard_normal((3, 2))
+    expected = vectors @ exact.hessian(x)
+    products = objective.hessian_vector_product(x, vectors)
+    np.testing.assert_allclose(products, expected, atol=1e-6 * np.abs(expected).max())
+    np.testing.assert_allclose(objective.hessian_vector_product(x, vectors[0]), products[0])
+    np.testing.assert_array_equal(objective.hessian_vector_product(x, np.zeros(2)), 0.0)
+    with pytest.raises(ValueError, match="2 columns"):
+        objective.hessian_vector_product(x, np.ones(3))
+
+
 def test_one_sided_differences_at_the_bounds():
     """On a bound the difference goes into the box; exact for a quadratic."""
     matrix = np.array([[3.0, 1.0], [1.0, 2.0]])

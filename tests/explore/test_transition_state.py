@@ -125,6 +125,31 @@ def test_hybrid_path_with_rayleigh_ritz_matches_the_analytic_saddle():
     assert result.eigenvalue == pytest.approx(-4 / E, rel=1e-4)
 
 
+def test_hybrid_path_uses_the_objectives_exact_hessian_vector_product():
+    """With an exact product (here the analytic Hessian times v) no gradient is differenced."""
+    curvatures = np.array([0.0, 0.3, 0.1, 1.0, 0.5, 2.0, 0.05, 0.7])
+
+    class ExactProducts(GaussiansInValley):
+        n_products = 0
+
+        def hessian_vector_product(self, x, vectors):
+            type(self).n_products += 1
+            return np.asarray(vectors) @ self.hessian(x)
+
+        def gradient(self, x):  # central differences would call this
+            raise AssertionError("the exact product was not used")
+
+    objective = ExactProducts(curvatures)
+    rng = np.random.default_rng(1)
+    start = rng.uniform(-0.15, 0.15, size=objective.n_params)
+    result = hybrid_eigenvector_following(
+        objective, start, max_step=0.2, rng=rng, exact_max_params=0, max_iterations=200
+    )
+    assert result.converged and ExactProducts.n_products > 0
+    np.testing.assert_allclose(result.x, 0.0, atol=1e-5)
+    assert result.eigenvalue == pytest.approx(-4 / E, rel=1e-4)
+
+
 def test_hef_ignores_declared_zero_modes():
     # E(x, y, z) = two Gaussians in (x, y), exactly flat in z: one zero mode.
     class FlatThirdAxis(Objective):

@@ -1,0 +1,153 @@
+"""Cost of one basin-hopping quench of ``LandscapeMLPClassifier((16,))`` on digits (issue 18).
+
+The network has 1,210 parameters and 1,797 samples, beyond the MLP's
+``exact_hessian_max_params`` (600). Each figure is measured against its
+baseline in the same process (medians of repeats, BLAS on one thread, as in
+a fit), so the ratios hold on a loaded machine even where the seconds do not:
+
+1. **Hessian**: the closed form whose two symmetric Kronecker blocks sum only
+   their upper triangles, against the full sums (the previous method).
+2. **Verification of a minimum**: Cholesky with the zero mode lifted and
+   Lanczos for the extreme eigenvalues (``full_spectrum=False``), against the
+   dense eigendecomposition; the LPPHE of both is printed.
+3. **Lowest Hessian eigenpair** of a transition-state search (LOBPCG,
+   ``_lowest_eigenpair_iterative``) with the exact R-operator products,
+   against central differences of the gradient.
+4. **Quenches** from basin-hopping steps around the reference minimum: the
+   current path against the previous one (full Kronecker sums and dense
+   verification), the same starts.
+
+The whole default fit (time, memory, minima connected) is the ``mlp_digits``
+case of ``benchmarks/bench_budget.py``.
+
+Usage: ``PYTHONPATH=. python benchmarks/bench_mlp_digits.py [--quenches 6]``.
+"""
+
+import argparse
+import contextlib
+import statistics
+import time
+
+import numpy as np
+from sklearn.datasets import load_digits
+from sklearn.preprocessing import LabelBinarizer, StandardScaler
+
+from sklandscape._explore import _transition_state
+from sklandscape._explore._minimize import quench, single_threaded_blas, verify_stationary_point
+from sklandscape._explore._objective import Objective
+from sklandscape.neural_network import _mlp_hessian
+from sklandscape.neural_network._mlp_objective import MLPObjective
+
+
+def digits_objective():
+    X, y = load_digits(return_X_y=True)
+    X = StandardScaler().fit_transform(X)
+    Y = LabelBinarizer().fit_transform(y).astype(float)
+    return MLPObjective(X, Y, (16,), activation="tanh", alpha=1e-4, output="softmax")
+
+
+def cpu_median(function, repeats):
+    """Median CPU seconds of ``function()`` over ``repeats`` calls, and its last result."""
+    times = []
+    for _ in range(repeats):
+        started = time.process_time()
+        result = function()
+        times.append(time.process_time() - started)
+    return statistics.median(times), result
+
+
+def _full_kronecker_sums(features, coupling):
+    """The previous method: every entry of the symmetric blocks summed."""
+    n, r = coupling.shape[0], coupling.shape[1]
+    return _mlp_hessian._sum_of_kronecker(features, features, coupling.reshape(n, r * r))
+
+
+@contextlib.contextmanager
+def previous_path(objective):
+    """Full Kronecker sums and dense verification (the path before this change)."""
+    saved = _mlp_hessian._symmetric_sum_of_kronecker, objective.exact_hessian_max_params
+    _mlp_hessian._symmetric_sum_of_kronecker = _full_kronecker_sums
+    objective.exact_hessian_max_params = 10**9
+    try:
+        yield
+    finally:
+        _mlp_hessian._symmetric_sum_of_kronecker, objective.exact_hessian_max_params = saved
+
+
+def row(label, after, before):
+    print(
+        f"  {label:<44} {1e3 * after:9.1f} ms  (before {1e3 * before:9.1f} ms)  "
+        f"{before / after:5.2f}x",
+        flush=True,
+    )
+
+
+def main():
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--quenches", type=int, default=6)
+    parser.add_argument("--repeats", type=int, default=5)
+    args = parser.parse_args()
+    objective = digits_objective()
+    print(
+        f"digits MLP (16,): {objective.n_params} parameters, {objective.X.shape[0]} samples "
+        "(CPU time, one BLAS thread)"
+    )
+    with single_threaded_blas():
+        x_min = objective.reference_minimum()[0]
+        after, hessian = cpu_median(lambda: objective.hessian(x_min), args.repeats)
+        with previous_path(objective):
+            before, dense_hessian = cpu_median(lambda: objective.hessian(x_min), args.repeats)
+        print(f"  Hessians agree to {np.max(np.abs(hessian - dense_hessian)):.1e}")
+        row("Hessian (closed form)", after, before)
+
+        after, cheap = cpu_median(
+            lambda: verify_stationary_point(
+                objective, x_min, index=0, hessian=hessian, full_spectrum=False
+            ),
+            args.repeats,
+        )
+        before, dense = cpu_median(
+            lambda: verify_stationary_point(objective, x_min, index=0, hessian=hessian),
+            args.repeats,
+        )
+        print(
+            f"  LPPHE {cheap.log_hessian_product:.10f} (dense {dense.log_hessian_product:.10f}),"
+            f" lowest mode {cheap.min_eigenvalue:.6e} (dense {dense.min_eigenvalue:.6e})"
+        )
+        row("verification of the minimum", after, before)
+
+        rng = np.random.default_rng(0)
+        x = x_min + 0.05 * rng.standard_normal(objective.n_params)
+        free = np.ones(objective.n_params, dtype=bool)
+        start = rng.standard_normal((objective.n_params, 2))
+        lowest = _transition_state._lowest_eigenpair_iterative
+        after, (value_exact, _) = cpu_median(lambda: lowest(objective, x, free, start), 3)
+        objective.hessian_vector_product = lambda point, vectors: Objective.hessian_vector_product(
+            objective, point, vectors
+        )
+        before, (value_fd, _) = cpu_median(lambda: lowest(objective, x, free, start), 3)
+        del objective.hessian_vector_product
+        print(f"  lowest eigenvalue {value_exact:.6e} (central differences {value_fd:.6e})")
+        row("LOBPCG lowest eigenpair (one HEF step)", after, before)
+
+        step = objective.default_step_size()
+        starts = [objective.perturb(x_min, rng, step) for _ in range(args.quenches)]
+        times_after, times_before, energies = [], [], []
+        for point in starts:
+            seconds, (minimum, _) = cpu_median(lambda p=point: quench(objective, p), 1)
+            times_after.append(seconds)
+            with previous_path(objective):
+                seconds, (previous, _) = cpu_median(lambda p=point: quench(objective, p), 1)
+            times_before.append(seconds)
+            energies.append((minimum.energy, previous.energy))
+        same = sum(abs(a - b) <= 1e-9 * abs(b) for a, b in energies)
+        print(f"  {same}/{len(starts)} quenches end at the same energy either way")
+        row(
+            f"quench (median of {len(starts)})",
+            statistics.median(times_after),
+            statistics.median(times_before),
+        )
+
+
+if __name__ == "__main__":
+    main()
