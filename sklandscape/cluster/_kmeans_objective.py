@@ -62,6 +62,7 @@ _TEMPERATURE_SEED = 0
 #: points, 1.9x on 100, 1.05x on 400, 0.28x on 2,000 on the development machine).
 VECTORISED_MAX_CELLS = 2**14
 
+
 class KMeansObjective(Objective):
     """K-means cost over the flattened centres, with Lloyd's algorithm as local solver.
 
@@ -237,9 +238,10 @@ class KMeansObjective(Objective):
         elastic band of 10 images on 30 points). Memory ``O(m n K)``. Above
         :data:`VECTORISED_MAX_CELLS` data cells times clusters, where the
         arithmetic dominates, the rows are evaluated one by one. Energies are
-        summed per row as in :meth:`value_and_grad`; the stacked products of
-        the assignments and gradients may sum in another order than one row's,
-        so the two ways agree to rounding (bitwise on the sizes measured).
+        summed per row as in :meth:`value_and_grad`; the stacked matrix
+        products of the assignments and cluster sums may round differently
+        from one row's, so the two ways agree to rounding, not always
+        bitwise (a band relaxed from them may then end a few ulps apart).
         """
         points = np.asarray(points, dtype=float)
         m, n_clusters = len(points), self.n_clusters
@@ -262,7 +264,8 @@ class KMeansObjective(Objective):
         occupied = (weight > 0)[:, :, None]
         means = np.divide(sums, weight[:, :, None], out=np.zeros_like(sums), where=occupied)
         grads = (2.0 / self._total_weight) * weight[:, :, None] * (centred - means)
-        energies = np.array([self._energy_of(c, row) for c, row in zip(centred, labels)])
+        pairs = zip(centred, labels, strict=True)
+        energies = np.array([self._energy_of(c, row) for c, row in pairs])
         return energies, grads.reshape(m, -1)
 
     def _tiled(self, m):
