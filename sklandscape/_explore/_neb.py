@@ -40,7 +40,13 @@ from dataclasses import dataclass
 
 import numpy as np
 
-from ._optimizer import FIREStepper, LBFGSMemory, NonFiniteEnergyError, checked_value_and_grad
+from ._optimizer import (
+    FIREStepper,
+    LBFGSMemory,
+    NonFiniteEnergyError,
+    checked_value_and_grad,
+    checked_values_and_grads,
+)
 
 __all__ = [
     "BandResult",
@@ -344,12 +350,8 @@ class BandResult:
 
 
 def _evaluate(objective, points):
-    """Energies and gradients of ``points`` (one ``value_and_grad`` call per row)."""
-    energies = np.empty(len(points))
-    gradients = np.empty_like(points)
-    for i, point in enumerate(points):
-        energies[i], gradients[i] = checked_value_and_grad(objective, point)
-    return energies, gradients
+    """Energies and gradients of ``points`` (``objective.values_and_grads``, checked)."""
+    return checked_values_and_grads(objective, points)
 
 
 def default_spring_constant(images, gradients):

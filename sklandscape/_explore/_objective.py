@@ -77,6 +77,26 @@ class Objective:
         """Energy and gradient at ``x``: ``(float, ndarray of shape (n_params,))``."""
         raise NotImplementedError
 
+    def values_and_grads(self, points):
+        """Energies and gradients of several points: ``(ndarray (m,), ndarray (m, n_params))``.
+
+        One :meth:`value_and_grad` per row by default. The elastic band
+        evaluates all its images at once through this method; an objective
+        whose evaluation is cheap next to the interpreter's overhead of one
+        call (K-means on small data) overrides it with one vectorised
+        evaluation of all rows, equal to the rows evaluated one by one.
+
+        Parameters
+        ----------
+        points : ndarray of shape (m, n_params)
+        """
+        points = np.asarray(points, dtype=float)
+        energies = np.empty(len(points))
+        gradients = np.empty_like(points)
+        for i, point in enumerate(points):
+            energies[i], gradients[i] = self.value_and_grad(point)
+        return energies, gradients
+
     def value(self, x):
         """Energy at ``x``."""
         return self.value_and_grad(x)[0]

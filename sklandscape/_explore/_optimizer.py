@@ -34,6 +34,7 @@ __all__ = [
     "TrustRadius",
     "capped_descent",
     "checked_value_and_grad",
+    "checked_values_and_grads",
     "newton_polish",
     "newton_step",
 ]
@@ -94,6 +95,23 @@ def checked_value_and_grad(objective, x):
     if not math.isfinite(energy) or not np.isfinite(grad).all():
         raise NonFiniteEnergyError(f"non-finite energy or gradient at x={x!r}")
     return float(energy), grad
+
+
+def checked_values_and_grads(objective, points):
+    """``objective.values_and_grads(points)`` as float arrays, refusing NaN and inf.
+
+    Raises
+    ------
+    NonFiniteEnergyError
+        When any energy or gradient component is not finite.
+    """
+    energies, gradients = objective.values_and_grads(points)
+    energies = np.asarray(energies, dtype=float)
+    gradients = np.asarray(gradients, dtype=float)
+    if not np.isfinite(energies).all() or not np.isfinite(gradients).all():
+        bad = int(np.flatnonzero(~(np.isfinite(energies) & np.isfinite(gradients).all(axis=1)))[0])
+        raise NonFiniteEnergyError(f"non-finite energy or gradient at x={points[bad]!r}")
+    return energies, gradients
 
 
 # --------------------------------------------------------------------- L-BFGS

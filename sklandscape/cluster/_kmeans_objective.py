@@ -56,6 +56,13 @@ STEP_FRACTION = 0.1
 _TEMPERATURE_SEED = 0
 
 
+#: ``n_samples * n_features * n_clusters`` up to which :meth:`KMeansObjective.values_and_grads`
+#: evaluates all rows in one vectorised pass: below it, the interpreter's overhead per call
+#: outweighs the arithmetic (ten 8-centre band images on 8 features: 2.6x faster on 50
+#: points, 1.9x on 100, 1.05x on 400, 0.28x on 2,000 on the development machine).
+VECTORISED_MAX_CELLS = 2**14
+
+
 class KMeansObjective(Objective):
     """K-means cost over the flattened centres, with Lloyd's algorithm as local solver.
 
@@ -220,6 +227,54 @@ class KMeansObjective(Objective):
         scale = (2.0 / self._total_weight) * weight[:, None]
         grad = scale * (centred - self._means(weight, sums))
         return self._energy_of(centred, labels), grad.ravel()
+
+    def values_and_grads(self, points):
+        """Energies and gradients of several centre sets in one vectorised evaluation.
+
+        The same formulas as :meth:`value_and_grad` on all ``m`` rows at once
+        (assignments ``(m, n)``, cluster weights and sums ``(m, K)`` and
+        ``(m, K, d)``): one call instead of ``m``, which pays on small data
+        where a call's interpreter overhead outweighs its arithmetic (an
+        elastic band of 10 images on 30 points). Memory ``O(m n K)``. Above
+        :data:`VECTORISED_MAX_CELLS` data cells times clusters, where the
+        arithmetic dominates, the rows are evaluated one by one. Energies are
+        summed per row as in :meth:`value_and_grad`; the stacked matrix
+        products of the assignments and cluster sums may round differently
+        from one row's, so the two ways agree to rounding, not always
+        bitwise (a band relaxed from them may then end a few ulps apart).
+        """
+        points = np.asarray(points, dtype=float)
+        m, n_clusters = len(points), self.n_clusters
+        if m < 2 or self._X.size * n_clusters > VECTORISED_MAX_CELLS:
+            return super().values_and_grads(points)
+        n_samples = self._X.shape[0]
+        centred = points.reshape(m, n_clusters, self.n_features) - self.mean_
+        stacked = centred.reshape(m * n_clusters, self.n_features)
+        distances = self._X @ stacked.T
+        distances *= -2.0
+        distances += np.einsum("ij,ij->i", stacked, stacked)
+        labels = np.argmin(distances.reshape(n_samples, m, n_clusters), axis=2).T
+        owners = (labels + n_clusters * np.arange(m)[:, None]).ravel()
+        rows, weights = self._tiled(m)
+        weight = np.bincount(owners, weights=weights, minlength=m * n_clusters)
+        membership = np.zeros((m * n_clusters, n_samples))
+        membership[owners, rows] = weights
+        sums = (membership @ self._X).reshape(m, n_clusters, self.n_features)
+        weight = weight.reshape(m, n_clusters)
+        occupied = (weight > 0)[:, :, None]
+        means = np.divide(sums, weight[:, :, None], out=np.zeros_like(sums), where=occupied)
+        grads = (2.0 / self._total_weight) * weight[:, :, None] * (centred - means)
+        pairs = zip(centred, labels, strict=True)
+        energies = np.array([self._energy_of(c, row) for c, row in pairs])
+        return energies, grads.reshape(m, -1)
+
+    def _tiled(self, m):
+        """Row indices and weights of the data repeated ``m`` times (kept for the last ``m``)."""
+        cached = getattr(self, "_tiled_cache", None)
+        if cached is None or cached[0] != m:
+            cached = (m, np.tile(self._rows, m), np.tile(self._weights, m))
+            self._tiled_cache = cached
+        return cached[1], cached[2]
 
     def hessian(self, x):
         """Exact Hessian at fixed assignments: ``diag(2 W_k / W)`` repeated per feature."""

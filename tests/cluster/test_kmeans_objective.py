@@ -280,3 +280,26 @@ def test_perturb_ends_at_a_hartigan_stable_lloyd_fixed_point(iris):
         joining[np.arange(150), labels] = np.inf
         assert np.all(leaving <= joining.min(axis=1) * (1 + 1e-9))  # no transfer lowers the cost
         x = quenched.x
+
+
+@pytest.mark.parametrize("n_samples, n_features, n_clusters", [(30, 3, 8), (200, 4, 5)])
+def test_vectorised_band_evaluation_equals_rows(n_samples, n_features, n_clusters):
+    """values_and_grads (one vectorised pass) against value_and_grad row by row.
+
+    The rows include an empty cluster (a centre far from the data) and two
+    identical rows; with sample weights.
+    """
+    rng = np.random.default_rng(n_samples)
+    X, _ = make_blobs(n_samples, n_features=n_features, random_state=n_samples)
+    weights = rng.uniform(0.5, 2.0, n_samples)
+    objective = KMeansObjective(X, n_clusters, sample_weight=weights)
+    points = np.array([_off_kink_point(objective, X, rng) for _ in range(6)])
+    points[1] = points[0]
+    points[2, :n_features] = 1e3
+    energies, gradients = objective.values_and_grads(points)
+    assert energies.shape == (6,) and gradients.shape == (6, objective.n_params)
+    for point, energy, grad in zip(points, energies, gradients, strict=True):
+        expected_energy, expected_grad = objective.value_and_grad(point)
+        assert energy == pytest.approx(expected_energy, rel=1e-13)
+        np.testing.assert_allclose(grad, expected_grad, rtol=1e-12, atol=1e-15)
+    assert gradients[2, :n_features] == pytest.approx(0.0)  # the empty cluster has no pull

@@ -18,6 +18,7 @@ from sklandscape._explore._optimizer import (
     TrustRadius,
     capped_descent,
     checked_value_and_grad,
+    checked_values_and_grads,
     newton_polish,
     newton_step,
 )
@@ -185,6 +186,20 @@ def test_checked_evaluation_refuses_nan():
     objective = FunctionObjective(lambda x: (0.0, np.array([np.inf])), 1, jac=True)
     with pytest.raises(NonFiniteEnergyError):
         checked_value_and_grad(objective, np.zeros(1))
+
+
+def test_checked_batch_evaluation_matches_rows_and_refuses_nan():
+    """Objective.values_and_grads evaluates every row; a non-finite row is refused."""
+    surface = MullerBrown()
+    points = np.array([[-0.5, 1.4], [0.6, 0.0], [-0.05, 0.47]])
+    energies, gradients = checked_values_and_grads(surface, points)
+    for point, energy, grad in zip(points, energies, gradients, strict=True):
+        assert energy == surface.value_and_grad(point)[0]
+        np.testing.assert_array_equal(grad, surface.value_and_grad(point)[1])
+    objective = FunctionObjective(lambda x: (1.0 / x[0], -1.0 / x[:1] ** 2), 1, jac=True)
+    with pytest.raises(NonFiniteEnergyError, match=r"\[0\.\]"):
+        with np.errstate(divide="ignore"):
+            checked_values_and_grads(objective, np.array([[1.0], [0.0]]))
 
 
 # --------------------------------------------------------------------- Newton
