@@ -706,6 +706,25 @@ def test_failed_pair_searched_again_on_a_smooth_surface(monkeypatch, smooth, sea
     assert meta["fraction_connected"] == 0.5
 
 
+def _line_databases(minima, states):
+    """``(objective, minima, states)``: hand-built databases of minima and transition states on
+    a line, ``minima`` as ``(x, energy)`` and ``states`` as ``((i, j), x, energy)``."""
+    from sklandscape._explore._database import (
+        MinimaDatabase,
+        MinimumRecord,
+        TransitionStateDatabase,
+        TransitionStateRecord,
+    )
+
+    objective = FunctionObjective(lambda x: float(x @ x), 1)
+    minima_db, states_db = MinimaDatabase(objective), TransitionStateDatabase(objective)
+    for x, energy in minima:
+        minima_db.add(MinimumRecord(np.array([x]), energy, 0.0, 1.0, 1.0, 1.0))
+    for pair, x, energy in states:
+        states_db.add(pair, TransitionStateRecord(np.array([x]), energy, 0.0, -1.0))
+    return objective, minima_db, states_db
+
+
 def test_pair_selection_crosses_minima_that_transition_states_joined():
     """Minima on a line: kept A (x = 0) and B (x = 4); stepping stones C, D far away
     (x = 10, 11); above them P (x = 1.5) and Q (x = 2.5), found by searches: A - P and P - Q
@@ -713,21 +732,12 @@ def test_pair_selection_crosses_minima_that_transition_states_joined():
     the known chain A - P - Q and then Q - B (d^2 = 2.25 against 16 for A - B): the pair
     selection must see P and Q as stepping stones and offer (B, Q), not (A, B).
     """
-    from sklandscape._explore._database import (
-        MinimaDatabase,
-        MinimumRecord,
-        TransitionStateDatabase,
-        TransitionStateRecord,
-    )
     from sklandscape._explore._explorer import _returned_minima, _select_focused_pairs
 
-    objective = FunctionObjective(lambda x: float(x @ x), 1)
-    minima, states = MinimaDatabase(objective), TransitionStateDatabase(objective)
-    for x, energy in [(0.0, 0.0), (4.0, 1.0), (10.0, 2.0), (11.0, 3.0), (1.5, 5.0), (2.5, 6.0)]:
-        minima.add(MinimumRecord(np.array([x]), energy, 0.0, 1.0, 1.0, 1.0))
-    for (i, j), x in [((0, 4), 0.75), ((4, 5), 2.0)]:
-        energy = 7.0 + x
-        states.add((i, j), TransitionStateRecord(np.array([x]), energy, 0.0, -1.0))
+    objective, minima, states = _line_databases(
+        [(0.0, 0.0), (4.0, 1.0), (10.0, 2.0), (11.0, 3.0), (1.5, 5.0), (2.5, 6.0)],
+        [((0, 4), 0.75, 7.75), ((4, 5), 2.0, 9.0)],
+    )
     focus = (2, None)  # max_minima = 2: A and B kept, C and D the next two
     pairs, disconnected = _select_focused_pairs(objective, minima, states, set(), focus, 5, None)
     assert pairs == [(1, 5)] and disconnected == {1}
@@ -773,19 +783,11 @@ def test_own_routes_only_for_kept_minima_a_round_left_disconnected():
     a transition state: the shortest paths to both share the link A - B (d^2 = 16 < 20.25
     for A - C). Met for the first time, they share it (one search); once a round has left them
     disconnected (``waiting``), C gets its own way in, A - C, in the same round as A - B."""
-    from sklandscape._explore._database import (
-        MinimaDatabase,
-        MinimumRecord,
-        TransitionStateDatabase,
-        TransitionStateRecord,
-    )
     from sklandscape._explore._explorer import _select_focused_pairs
 
-    objective = FunctionObjective(lambda x: float(x @ x), 1)
-    minima, states = MinimaDatabase(objective), TransitionStateDatabase(objective)
-    for x, energy in [(0.0, 0.0), (4.0, 1.0), (4.5, 2.0)]:
-        minima.add(MinimumRecord(np.array([x]), energy, 0.0, 1.0, 1.0, 1.0))
-    states.add((1, 2), TransitionStateRecord(np.array([4.25]), 3.0, 0.0, -1.0))
+    objective, minima, states = _line_databases(
+        [(0.0, 0.0), (4.0, 1.0), (4.5, 2.0)], [((1, 2), 4.25, 3.0)]
+    )
     focus = (3, None)
     first, disconnected = _select_focused_pairs(objective, minima, states, set(), focus, 5, None)
     assert first == [(0, 1)] and disconnected == {1, 2}
