@@ -155,7 +155,7 @@ def projected_gradient(objective, x, grad):
     return np.where(free_mask(objective, x, grad), grad, 0.0)
 
 
-def local_minimize(objective, x0, *, maxiter=10_000, max_step=None):
+def local_minimize(objective, x0, *, maxiter=10_000, max_step=None, max_evaluations=None):
     """Minimise ``objective`` from ``x0`` to ``objective.gtol`` by step-limited L-BFGS.
 
     A projected limited-memory BFGS (Nocedal, Math. Comp. 35, 773, 1980) in
@@ -182,6 +182,9 @@ def local_minimize(objective, x0, *, maxiter=10_000, max_step=None):
         Most L-BFGS iterations.
     max_step : float, default=None
         Longest step; ``None`` takes ``objective.max_quench_step()``.
+    max_evaluations : int, optional
+        Most evaluations of the L-BFGS descent (see
+        :func:`~._optimizer.capped_descent`); ``None``: no cap beyond ``maxiter``.
 
     Returns
     -------
@@ -196,10 +199,10 @@ def local_minimize(objective, x0, *, maxiter=10_000, max_step=None):
     if max_step is None:
         max_step = objective.max_quench_step()
     with single_threaded_blas():
-        return _local_minimize(objective, x0, maxiter, float(max_step))
+        return _local_minimize(objective, x0, maxiter, float(max_step), max_evaluations)
 
 
-def _local_minimize(objective, x0, maxiter, max_step):
+def _local_minimize(objective, x0, maxiter, max_step, max_evaluations=None):
     x = np.asarray(x0, dtype=float)
     subspace, project_point = None, None
     if objective.bounds is not None:
@@ -222,6 +225,7 @@ def _local_minimize(objective, x0, maxiter, max_step):
         max_step=max_step,
         max_iterations=maxiter,
         gtol=objective.gtol,
+        max_evaluations=max_evaluations,
         subspace=subspace,
         project_point=project_point,
     )

@@ -219,6 +219,7 @@ def capped_descent(
     max_step,
     max_iterations,
     gtol,
+    max_evaluations=None,
     relative_gtol=0.0,
     subspace=None,
     project_point=None,
@@ -252,6 +253,11 @@ def capped_descent(
         Longest step.
     max_iterations : int
         Most steps (accepted or reset).
+    max_evaluations : int, optional
+        Most energy and gradient evaluations; ``None``: only the steps are
+        capped. Where rounding noise in the energy defeats the Armijo test,
+        every step may take all :data:`LBFGS_MAX_HALVINGS` halvings, so the
+        evaluations per step are otherwise bounded only by that number.
     gtol : float
         Stop when ``max |P g| <= max(gtol, relative_gtol * largest max |P g| met)``.
     relative_gtol : float, default=0.0
@@ -291,6 +297,9 @@ def capped_descent(
         largest = max(largest, size)
         if size <= max(gtol, relative_gtol * largest):
             message, converged = "projected gradient below tolerance", True
+            break
+        if max_evaluations is not None and n_evaluations >= max_evaluations:
+            message = "max_evaluations reached"
             break
         if len(memory):
             direction = memory.direction(g)

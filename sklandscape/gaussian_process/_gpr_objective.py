@@ -52,6 +52,11 @@ _DESCENT_CHECK_FRACTIONS = (0.125, 0.25, 0.5)
 LBFGSB_MAXITER = 1000
 #: Iteration cap of the engine-minimiser polish in the same method.
 POLISH_MAXITER = 500
+#: Evaluation cap of that polish: two per iteration on average. Where the energy's
+#: rounding noise defeats the Armijo test (an ill-conditioned kernel matrix:
+#: duplicate inputs with a tiny ``alpha``), every step would otherwise spend all
+#: its halvings, 31 evaluations, on the way to the iteration cap.
+POLISH_MAX_EVALUATIONS = 2 * POLISH_MAXITER
 
 
 class GaussianProcessObjective(Objective):
@@ -195,7 +200,8 @@ class GaussianProcessObjective(Objective):
            3,415 for L-BFGS-B.
         2. The engine's :func:`~sklandscape._explore._minimize.local_minimize`
            from there, which converges to ``gtol`` in the free subspace, for
-           at most :data:`POLISH_MAXITER` iterations: where L-BFGS-B stalls
+           at most :data:`POLISH_MAXITER` iterations and
+           :data:`POLISH_MAX_EVALUATIONS` evaluations: where L-BFGS-B stalls
            (tiny periodic length scales give an energy rippled on scales far
            below the step), the point is left unconverged and the engine
            rejects it rather than crawl on.
@@ -235,8 +241,10 @@ class GaussianProcessObjective(Objective):
         )
 
     def _polish(self, x):
-        """The engine's minimiser from ``x``, at most :data:`POLISH_MAXITER` iterations."""
-        return local_minimize(self, x, maxiter=POLISH_MAXITER)
+        """The engine's minimiser from ``x``, within the polish caps (iterations, evaluations)."""
+        return local_minimize(
+            self, x, maxiter=POLISH_MAXITER, max_evaluations=POLISH_MAX_EVALUATIONS
+        )
 
     def _lbfgsb(self, x):
         """scipy L-BFGS-B from ``x``; returns ``(end point, evaluations)``."""

@@ -322,3 +322,29 @@ def test_fire_first_step_is_explicit_euler_and_it_relaxes_a_quadratic():
     for _ in range(2000):
         x = x + fire.step(hessian @ x)
     np.testing.assert_allclose(x, 0.0, atol=1e-6)
+
+
+def test_capped_descent_stops_at_its_evaluation_cap():
+    # The Rosenbrock valley from (-1.2, 1): the uncapped descent needs a few
+    # hundred evaluations to reach the minimum (1, 1) (analytic).
+    from sklandscape._explore._optimizer import LBFGS_MAX_HALVINGS, capped_descent
+
+    def rosenbrock(x):
+        value = (1 - x[0]) ** 2 + 100 * (x[1] - x[0] ** 2) ** 2
+        grad = np.array(
+            [-2 * (1 - x[0]) - 400 * x[0] * (x[1] - x[0] ** 2), 200 * (x[1] - x[0] ** 2)]
+        )
+        return value, grad
+
+    objective = FunctionObjective(rosenbrock, 2, jac=True)
+    x0 = np.array([-1.2, 1.0])
+    energy, grad = rosenbrock(x0)
+    kwargs = {"max_step": 0.5, "max_iterations": 5000, "gtol": 1e-8}
+    free = capped_descent(objective, x0, energy, grad, **kwargs)
+    assert free.converged and np.allclose(free.x, [1.0, 1.0], atol=1e-6)
+    cap = free.n_evaluations // 3
+    capped = capped_descent(objective, x0, energy, grad, max_evaluations=cap, **kwargs)
+    assert capped.message == "max_evaluations reached" and not capped.converged
+    assert cap <= capped.n_evaluations < cap + LBFGS_MAX_HALVINGS + 1
+    # the same path, cut short: lower than the start, above the minimum
+    assert free.energy < capped.energy < energy

@@ -177,3 +177,42 @@ def test_quench_cost_stays_bounded_in_a_rippled_valley():
     result = objective.local_minimize(np.array([-8.689, -6.921, 0.786, 0.409]))
     assert result.n_evaluations < 1000
     assert result.energy < objective.value(np.array([-8.689, -6.921, 0.786, 0.409]))
+
+
+def test_quench_cost_stays_bounded_when_rounding_noise_defeats_the_line_search():
+    # Iris has duplicate rows: with alpha = 1e-10 the kernel matrix is nearly
+    # singular and the energy carries rounding noise of ~1e-7 near the optimum
+    # (theta ~ (-0.19, -0.80)), above what the Armijo test can resolve. Without
+    # the polish's evaluation cap this quench spent 12,809 evaluations
+    # (measured), nearly every step exhausting its halvings.
+    from sklearn.datasets import load_iris
+
+    from sklandscape._explore._optimizer import LBFGS_MAX_HALVINGS
+    from sklandscape.gaussian_process._gpr_objective import (
+        LBFGSB_MAXITER,
+        POLISH_MAX_EVALUATIONS,
+    )
+
+    X, y = load_iris(return_X_y=True)
+    objective = GaussianProcessObjective(
+        C() * RBF(), X - X.min() + 1, y.astype(float), alpha=1e-10
+    )
+    from sklandscape._explore._minimize import single_threaded_blas
+
+    with single_threaded_blas():  # as in a fit
+        result = objective.local_minimize(np.array([6.669, -3.324]))
+    # L-BFGS-B, then at most three polishes (the first, one per pushed coordinate)
+    polishes = objective.n_params + 1
+    assert result.n_evaluations <= LBFGSB_MAXITER + polishes * (
+        POLISH_MAX_EVALUATIONS + LBFGS_MAX_HALVINGS + 50
+    )
+    assert result.n_evaluations < 3000
+    # A second method, Nelder-Mead (no gradients, no line search) from the end
+    # point, finds nothing lower beyond the noise: the cap lost no descent.
+    from scipy.optimize import minimize
+
+    with single_threaded_blas():
+        polished = minimize(
+            objective.value, result.x, method="Nelder-Mead", options={"maxfev": 100}
+        )
+    assert polished.fun >= result.energy - 1e-5
