@@ -55,6 +55,8 @@ logger = logging.getLogger(__name__)
 #: ``"auto"`` kept minima: ``clip(round(SCALE * (n_params * n_samples) ** -EXPONENT), 8, 60)``.
 _AUTO_MINIMA_SCALE = 1200
 _AUTO_COST_EXPONENT = 0.45
+#: Bounds of the ``"auto"`` kept minima.
+_AUTO_MIN_MINIMA, _AUTO_MAX_MINIMA = 8, 60
 #: ``"auto"`` cap on the searches per kept minimum.
 _AUTO_SEARCHES_PER_MINIMUM = 8
 #: ``"auto"`` basin-hopping steps per chain: ``clip(round(h * C / c), MIN, h)``, ``C`` this.
@@ -108,8 +110,9 @@ class LandscapeMixin:
         minimum; ``None``: no window.
     max_searches : int, "auto" or None
         Transition-state searches allowed per fit (deterministic, machine
-        independent). ``"auto"``: at most eight per kept minimum; ``None``: no
-        cap.
+        independent). ``"auto"``: at most eight per kept minimum (of the
+        ``"auto"`` focus, or of ``max_minima`` when it is an integer); ``None``:
+        no cap.
     max_time : float or None
         Wall-clock limit of the exploration in seconds. Machine-dependent:
         a fit it cuts short is not reproducible. ``None``: no limit.
@@ -158,19 +161,21 @@ class LandscapeMixin:
         hops = round(self._AUTO_MAX_HOPS * _AUTO_HOPS_FULL_COST / cost)
         return int(np.clip(hops, min(_AUTO_MIN_HOPS, self._AUTO_MAX_HOPS), self._AUTO_MAX_HOPS))
 
-    def _default_budget(self, objective, n_samples):
+    def _default_budget(self, objective, n_samples, n_quenches=None):
         r"""``(max_minima, max_searches)`` of ``"auto"``, from the size of the problem.
 
         A transition-state search costs a few hundred energy and gradient
         evaluations of ``O(c)`` work each, ``c = n_params * n_samples``, and
         larger problems need fewer iterations relative to their size, so the
         kept minima shrink as a power of ``c`` and every fit does a comparable
-        amount of work:
+        amount of work. They are also at most half the basin-hopping quenches
+        ``Q = n_chains (n_hops + 1)`` of the fit:
 
         .. math::
 
-            m = \operatorname{clip}\left(\operatorname{round}(1200\, c^{-0.45}),
-                8, 60\right), \qquad s = 8 m.
+            m = \operatorname{clip}\left(\min\left(\operatorname{round}
+                (1200\, c^{-0.45}),\ \lfloor Q / 2 \rfloor\right), 8, 60\right),
+            \qquad s = 8 m.
 
         ``s`` is a cap, seldom reached when the landscape is larger than the
         focus: the connection stage then ends once every kept minimum is
@@ -180,22 +185,54 @@ class LandscapeMixin:
         minima takes a few times ``m`` searches. The scale and exponent were
         fitted to the fit times of ``benchmarks/bench_budget.py`` (wine
         K-means ``c ~ 10^4``: m = 20; digits K-means ``c ~ 10^6``: m = 8).
+
+        The bound by ``Q`` matches the connection work to the exploration
+        asked for. The kept minima are the lowest that basin-hopping sampled,
+        and each search's pushoffs find new minima: a focus larger than the
+        sampling keeps mostly the by-products of earlier searches, whose
+        connection finds more of them, so that the work would grow with what
+        is found rather than with what was asked. Two quenches per kept
+        minimum keep the focus within what the chains sampled. It binds only
+        on short explorations: the estimators' defaults quench 104 to 204 times
+        (the MLP's ``n_hops="auto"`` 24 times on digits, where the size bound
+        gives 8), while ``n_hops=5`` with four chains (24 quenches) keeps 12.
+
+        Parameters
+        ----------
+        objective : Objective
+            Its ``n_params``.
+        n_samples : int
+        n_quenches : int or None, default=None
+            ``Q``; ``None``: no bound by the exploration.
         """
         cost = max(float(objective.n_params) * max(int(n_samples), 1), 1.0)
-        max_minima = int(np.clip(round(_AUTO_MINIMA_SCALE * cost**-_AUTO_COST_EXPONENT), 8, 60))
+        max_minima = round(_AUTO_MINIMA_SCALE * cost**-_AUTO_COST_EXPONENT)
+        if n_quenches is not None:
+            max_minima = min(max_minima, int(n_quenches) // 2)
+        max_minima = int(np.clip(max_minima, _AUTO_MIN_MINIMA, _AUTO_MAX_MINIMA))
         return max_minima, _AUTO_SEARCHES_PER_MINIMUM * max_minima
 
-    def _budget(self, objective, n_samples):
+    def _budget(self, objective, n_samples, n_quenches=None):
         """The budget arguments of :func:`~sklandscape._explore.explore` for this fit.
 
-        With a cap on searches, the cap (not the number of rounds) bounds the
-        connection stage: ``max_connect_rounds`` is raised to it.
+        ``max_searches="auto"`` allows eight searches per kept minimum: of
+        the ``"auto"`` focus (:meth:`_default_budget`), or of ``max_minima``
+        when it is an integer. With a cap on searches, the cap (not the number
+        of rounds) bounds the connection stage: ``max_connect_rounds`` is
+        raised to it.
         """
-        auto_minima, auto_searches = self._default_budget(objective, n_samples)
+        auto_minima, auto_searches = self._default_budget(objective, n_samples, n_quenches)
+        max_minima = auto_minima if self.max_minima == "auto" else self.max_minima
+        if self.max_searches != "auto":
+            max_searches = self.max_searches
+        elif max_minima is None:
+            max_searches = auto_searches
+        else:
+            max_searches = _AUTO_SEARCHES_PER_MINIMUM * max_minima
         budget = {
-            "max_minima": auto_minima if self.max_minima == "auto" else self.max_minima,
+            "max_minima": max_minima,
             "energy_window": self.energy_window,
-            "max_searches": auto_searches if self.max_searches == "auto" else self.max_searches,
+            "max_searches": max_searches,
             "max_time": self.max_time,
         }
         if budget["max_searches"] is not None:
@@ -250,6 +287,7 @@ class LandscapeMixin:
         n_hops = self.n_hops
         if n_hops == "auto":
             n_hops = self._default_n_hops(objective, _num_samples(X))
+        budget = self._budget(objective, _num_samples(X), self.n_chains * (n_hops + 1))
         landscape = explore(
             objective,
             n_hops=n_hops,
@@ -263,7 +301,7 @@ class LandscapeMixin:
             landscape=previous,
             # single-ended searches pay on lattice-like test surfaces; estimators keep to
             # basin-hopping and double-ended searches (their cost is budgeted in those units)
-            **{"single_ended": 0, **self._budget(objective, _num_samples(X)), **explore_kwargs},
+            **{"single_ended": 0, **budget, **explore_kwargs},
         )
         return objective, landscape, fingerprint
 

@@ -107,6 +107,47 @@ def test_auto_budget_scales_with_the_problem():
     assert all(budgets[a] >= budgets[b] for a, b in zip(costs, costs[1:], strict=False))
 
 
+def test_auto_focus_is_at_most_half_the_quenches():
+    """``m <= floor(Q / 2)``, ``Q = n_chains (n_hops + 1)``, within the clip to [8, 60]."""
+
+    class Sized:
+        def __init__(self, n_params):
+            self.n_params = n_params
+
+    mixin = LandscapeMixin()
+    tiny = Sized(2)
+    assert mixin._default_budget(tiny, 10, n_quenches=24) == (12, 96)  # n_hops=5, 4 chains
+    assert mixin._default_budget(tiny, 10, n_quenches=204) == (60, 480)  # K-means defaults
+    assert mixin._default_budget(tiny, 10, n_quenches=6) == (8, 64)  # never below 8
+    # a large problem's size bound is the smaller one: unchanged
+    assert mixin._default_budget(Sized(640), 1797, n_quenches=24) == (8, 64)
+
+
+def test_auto_searches_follow_an_integer_focus():
+    """``max_searches="auto"``: eight searches per kept minimum, also for ``max_minima=k``."""
+
+    class Sized:
+        def __init__(self, n_params):
+            self.n_params = n_params
+
+    for max_minima, expected in ((10, 80), ("auto", 96), (None, 96)):
+        estimator = LandscapeKMeans(max_minima=max_minima)
+        budget = estimator._budget(Sized(2), 10, n_quenches=24)
+        assert budget["max_searches"] == expected
+        assert budget["max_minima"] == (12 if max_minima == "auto" else max_minima)
+
+
+def test_short_exploration_keeps_a_small_focus():
+    """A fit at ``n_hops=5`` (24 quenches) keeps at most 12 minima and makes <= 96 searches."""
+    X, _ = make_blobs(n_samples=50, random_state=1)
+    estimator = LandscapeKMeans(n_hops=5, random_state=0).fit(X)
+    meta = estimator.landscape_.metadata
+    assert (meta["max_minima"], meta["max_searches"]) == (12, 96)
+    assert meta["n_minima_focus"] <= 12 and meta["n_searches"] <= 96
+    # the minima above the focus were found but are not connection targets
+    assert meta["n_minima_found"] > meta["n_minima_focus"]
+
+
 def test_auto_hops_follow_their_formula():
     """``clip(round(30 * 2e5 / c), 5, 30)``, ``c = n_params * n_samples``: the MLP's rule."""
 
