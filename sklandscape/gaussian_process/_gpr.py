@@ -88,15 +88,17 @@ class LandscapeGPRegressor(LandscapeMixin, MultiOutputMixin, RegressorMixin, Bas
         ``landscape_.metadata["n_minima_discarded"]`` and not stored, except
         the stepping stones joining the focus to the global minimum (at most
         as many again, and the minima on the chains of transition states
-        joining them). ``"auto"`` scales with the size of the problem:
-        ``clip(round(1200 (n_params n_samples)^-0.45), 8, 60)``. ``None``:
-        every minimum.
+        joining them). ``"auto"`` scales with the size of the problem and the
+        exploration asked for: ``clip(min(round(1200 (n_params
+        n_samples)^-0.45), Q // 2), 8, 60)``, ``Q = n_chains (n_hops + 1)``
+        the basin-hopping quenches. ``None``: every minimum.
     energy_window : float or None, default=None
         Keep only minima within this loss of the global minimum.
     max_searches : int, "auto" or None, default="auto"
         Transition-state searches allowed per fit (a machine-independent
-        budget; ``"auto"``: at most eight per kept minimum; ``None``: no
-        cap). The kept minima are joined to the global minimum first.
+        budget; ``"auto"``: at most eight per kept minimum, of the
+        ``"auto"`` focus or of an integer ``max_minima``; ``None``: no cap).
+        The kept minima are joined to the global minimum first.
     max_time : float or None, default=None
         Wall-clock limit of the exploration in seconds; machine-dependent, so
         a fit it cuts short is not reproducible.
