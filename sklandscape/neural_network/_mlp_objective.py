@@ -30,12 +30,6 @@ OUTPUT_ACTIVATIONS = ("softmax", "logistic")
 _MAX_BATCH_FLOATS = 4_000_000
 #: Golden ratio, for the Weyl sequence of the fixed sign-flip reference direction.
 _GOLDEN_RATIO = (1.0 + np.sqrt(5.0)) / 2.0
-#: ``n_samples * n_params`` up to which :meth:`MLPObjective.values_and_grads` evaluates
-#: all rows in one batched pass: below it the interpreter's overhead per call outweighs
-#: the arithmetic (ten band images, tanh: 4.4x faster on 30 samples and 1,530 parameter-
-#: samples, 1.5x on 300 blobs (18,900), 1.3x on breast cancer (182,649), 0.39x on
-#: digits (2.2 million) on the development machine; ``benchmarks/bench_mlp_band.py``).
-BATCHED_MAX_CELLS = 2**18
 #: Hidden units whose parameters agree within this (relative to ``max(1, max |x|)``)
 #: count as identical for :meth:`MLPObjective.symmetry_order`.
 SYMMETRY_RTOL = 1e-7
@@ -265,70 +259,6 @@ class MLPObjective(Objective):
             if layer > 0:
                 delta = (delta @ coefs[layer].T) * self._hidden_derivative(activations[layer])
         return float(energy), grad
-
-    def values_and_grads(self, points):
-        """Energies and exact gradients of several parameter vectors in one batched pass.
-
-        The forward and backward passes of :meth:`value_and_grad` with a
-        leading axis over the ``m`` rows (activations ``(m, n, units)``, one
-        stacked matrix product per layer): one call instead of ``m``, which
-        pays on small data, where a call's interpreter overhead outweighs its
-        arithmetic (an elastic band of 10 images). Above
-        :data:`BATCHED_MAX_CELLS` sample-parameters the rows are evaluated
-        one by one. The stacked products and per-row sums may round
-        differently from the single evaluation (relative differences of
-        order ``1e-16``).
-
-        Parameters
-        ----------
-        points : ndarray of shape (m, n_params)
-
-        Returns
-        -------
-        energies : ndarray of shape (m,)
-        gradients : ndarray of shape (m, n_params)
-        """
-        points = np.asarray(points, dtype=float)
-        m = len(points)
-        if m < 2 or self.X.shape[0] * self.n_params > BATCHED_MAX_CELLS:
-            return super().values_and_grads(points)
-        coefs = [
-            points[:, part].reshape(m, *shape)
-            for part, shape in zip(self._coef_slices, self._coef_shapes, strict=True)
-        ]
-        intercepts = [points[:, part] for part in self._intercept_slices]
-        hidden = np.tanh if self.activation == "tanh" else expit
-        activations = [self.X]
-        last = len(coefs) - 1
-        for layer, (coef, intercept) in enumerate(zip(coefs, intercepts, strict=True)):
-            pre_activation = np.matmul(activations[-1], coef) + intercept[:, None, :]
-            activations.append(pre_activation if layer == last else hidden(pre_activation))
-        logits = activations[-1]
-        if self.output == "softmax":
-            shifted = logits - logits.max(axis=2, keepdims=True)
-            log_proba = shifted - np.log(np.exp(shifted).sum(axis=2, keepdims=True))
-            energies = -np.einsum("nk,mnk->m", self._weighted_targets, log_proba)
-            proba = np.exp(log_proba)
-        else:
-            energies = np.einsum("n,mnk->m", self.sample_weight, np.logaddexp(0.0, logits))
-            energies -= np.einsum("nk,mnk->m", self._weighted_targets, logits)
-            proba = expit(logits)
-        weights, biases = points[:, : self._n_coefs], points[:, self._n_coefs :]
-        energies += 0.5 * self.alpha * np.einsum("mi,mi->m", weights, weights)
-        energies += 0.5 * self.intercept_alpha * np.einsum("mi,mi->m", biases, biases)
-        delta = self.sample_weight[None, :, None] * proba - self._weighted_targets[None]
-        gradients = np.empty_like(points)
-        for layer in range(last, -1, -1):
-            inputs = activations[layer]
-            coef_grad = np.matmul(np.swapaxes(inputs, -1, -2), delta) + self.alpha * coefs[layer]
-            gradients[:, self._coef_slices[layer]] = coef_grad.reshape(m, -1)
-            gradients[:, self._intercept_slices[layer]] = (
-                delta.sum(axis=1) + self.intercept_alpha * intercepts[layer]
-            )
-            if layer > 0:
-                delta = np.matmul(delta, np.swapaxes(coefs[layer], 1, 2))
-                delta *= self._hidden_derivative(inputs)
-        return energies, gradients
 
     def hessian(self, x):
         """Exact Hessian.

@@ -89,35 +89,6 @@ def test_hessian_matches_differences_of_the_gradient(iris, hidden, activation, b
     np.testing.assert_allclose(raw, raw.T, atol=1e-13)  # the R-operator is exact, so symmetric
 
 
-@pytest.mark.parametrize("hidden, activation, binary", CASES)
-def test_batched_energies_and_gradients_equal_the_rows(iris, hidden, activation, binary):
-    """values_and_grads (one batched pass) against value_and_grad row by row, with weights."""
-    X, y = iris
-    weights = np.random.default_rng(1).uniform(0.2, 2.0, size=y.size)
-    objective = _objective(X, y, hidden, activation, binary=binary, weights=weights)
-    points = np.array([_random_x(objective, seed) for seed in range(5)])
-    energies, gradients = objective.values_and_grads(points)
-    for point, energy, gradient in zip(points, energies, gradients, strict=True):
-        expected_energy, expected_gradient = objective.value_and_grad(point)
-        assert energy == pytest.approx(expected_energy, rel=1e-13)
-        np.testing.assert_allclose(gradient, expected_gradient, rtol=1e-11, atol=1e-14)
-
-
-def test_batched_evaluation_falls_back_to_rows_on_large_data(iris, monkeypatch):
-    """Above BATCHED_MAX_CELLS the rows are evaluated one by one: bitwise the single calls."""
-    from sklandscape.neural_network import _mlp_objective
-
-    X, y = iris
-    objective = _objective(X, y)
-    monkeypatch.setattr(_mlp_objective, "BATCHED_MAX_CELLS", X.shape[0] * objective.n_params - 1)
-    points = np.array([_random_x(objective, seed) for seed in range(3)])
-    energies, gradients = objective.values_and_grads(points)
-    for point, energy, gradient in zip(points, energies, gradients, strict=True):
-        expected_energy, expected_gradient = objective.value_and_grad(point)
-        assert energy == expected_energy
-        np.testing.assert_array_equal(gradient, expected_gradient)
-
-
 def test_hessian_vector_product_of_one_direction_and_in_chunks(iris, monkeypatch):
     X, y = iris
     objective = _objective(X, y, (5,))
