@@ -90,16 +90,21 @@ def test_fit_respects_the_search_budget_and_logs_every_round(blobs, caplog):
 
 
 def test_auto_budget_scales_with_the_problem():
-    """The documented examples: wine K = 3 (39 parameters, 178 samples) and digits K = 10."""
+    """The documented examples: wine K = 3 (39 parameters, 178 samples) and digits K = 10.
+
+    ``m = clip(round(16 ((c + 5e4) / 5e4)^-0.45), 8, 16)``: by hand, wine
+    ``16 * (56,942 / 50,000)^-0.45 = 15.1`` and digits ``16 * 24^-0.45 < 8``.
+    """
 
     class Sized:
         def __init__(self, n_params):
             self.n_params = n_params
 
     mixin = LandscapeMixin()
-    assert mixin._default_budget(Sized(39), 178) == (22, 176)
+    assert mixin._default_budget(Sized(39), 178) == (15, 120)
     assert mixin._default_budget(Sized(640), 1797) == (8, 64)
-    assert mixin._default_budget(Sized(2), 10) == (60, 480)  # tiny problems: the cap
+    assert mixin._default_budget(Sized(2), 10) == (16, 128)  # all overhead: the cap
+    assert mixin._default_budget(Sized(321), 569) == (8, 64)  # breast cancer MLP: 8.0
     # monotone: a larger problem never gets a larger budget
     sizes = [(n, m) for n in (2, 10, 50, 200, 1000) for m in (20, 200, 2000)]
     budgets = {n * m: mixin._default_budget(Sized(n), m)[0] for n, m in sizes}
@@ -117,7 +122,7 @@ def test_auto_focus_is_at_most_half_the_quenches():
     mixin = LandscapeMixin()
     tiny = Sized(2)
     assert mixin._default_budget(tiny, 10, n_quenches=24) == (12, 96)  # n_hops=5, 4 chains
-    assert mixin._default_budget(tiny, 10, n_quenches=204) == (60, 480)  # K-means defaults
+    assert mixin._default_budget(tiny, 10, n_quenches=204) == (16, 128)  # K-means defaults
     assert mixin._default_budget(tiny, 10, n_quenches=6) == (8, 64)  # never below 8
     # a large problem's size bound is the smaller one: unchanged
     assert mixin._default_budget(Sized(640), 1797, n_quenches=24) == (8, 64)

@@ -89,9 +89,10 @@ class LandscapeGPRegressor(LandscapeMixin, MultiOutputMixin, RegressorMixin, Bas
         the stepping stones joining the focus to the global minimum (at most
         as many again, and the minima on the chains of transition states
         joining them). ``"auto"`` scales with the size of the problem and the
-        exploration asked for: ``clip(min(round(1200 (n_params
-        n_samples)^-0.45), Q // 2), 8, 60)``, ``Q = n_chains (n_hops + 1)``
-        the basin-hopping quenches. ``None``: every minimum.
+        exploration asked for: ``clip(min(round(16 ((c + 5e4) / 5e4)^-0.45),
+        Q // 2), 8, 16)``, ``c = n_params n_samples`` (``5e4``: a call's
+        overhead in units of ``c``), ``Q = n_chains (n_hops + 1)`` the
+        basin-hopping quenches. ``None``: every minimum.
     energy_window : float or None, default=None
         Keep only minima within this loss of the global minimum.
     max_searches : int, "auto" or None, default="auto"
