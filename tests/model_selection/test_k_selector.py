@@ -642,3 +642,16 @@ def test_plot_results_with_given_landscapes_and_axes(fitted):
         fitted.plot_results(k_landscapes=[7])
     with pytest.raises(ValueError, match="must hold 3 Axes"):
         fitted.plot_results(k_landscapes=[2, 3], axes=given[:2])
+
+
+def test_auto_searches_are_sixteen_per_kept_minimum_of_each_k(blobs3):
+    """``max_searches="auto"``, ``max_minima=k``: each K's K-means searches <= 16 k times."""
+    X, _ = blobs3
+    selector = LandscapeKSelector((2, 3), max_minima=3, random_state=0, **FAST).fit(X)
+    for landscape in selector.landscapes_.values():
+        assert landscape.metadata["max_minima"] == 3
+        assert landscape.metadata["max_searches"] == 48
+        assert landscape.metadata["n_searches"] <= 48
+    # an explicit cap, or an "auto" focus, is passed through unchanged
+    assert LandscapeKSelector(max_searches=7)._max_searches_per_k() == 7
+    assert LandscapeKSelector(max_minima="auto")._max_searches_per_k() == "auto"
