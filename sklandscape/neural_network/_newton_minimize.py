@@ -16,8 +16,14 @@ __all__ = ["newton_polished_minimize"]
 LBFGS_GTOL = 1e-4
 #: Gradient max-norm a converged minimum reaches.
 NEWTON_GTOL = 1e-10
-#: Newton iterations per hand-over.
+#: Newton iterations per hand-over (steps from a fresh Hessian and chord steps alike).
 NEWTON_STEPS_PER_ROUND = 20
+#: A Newton step reuses the last Hessian's factorisation (the chord method of
+#: :func:`~sklandscape._explore._optimizer.newton_polish`) while each step at least halves
+#: the gradient max-norm. On digits (1,210 parameters) a Hessian costs about 70 times a
+#: gradient, and a quench spent three quarters of its time in the 6-8 Hessians of its
+#: Newton rounds (``benchmarks/bench_mlp_digits.py``).
+NEWTON_CHORD_RATE = 0.5
 #: Up to this many parameters an indefinite Hessian still gives a (saddle-free) Newton step,
 #: from its eigendecomposition; beyond, the dense eigendecomposition costs more than the
 #: L-BFGS-B iterations it saves and the round goes back to L-BFGS-B. On iris subsamples
@@ -37,7 +43,9 @@ def newton_polished_minimize(objective, x0, *, maxiter=LBFGS_MAX_ITERATIONS):
     Rounds of L-BFGS-B (to ``LBFGS_GTOL``, then ten times tighter each round
     down to ``NEWTON_GTOL``) each followed by damped Newton iterations (the
     engine's :func:`~sklandscape._explore._optimizer.newton_polish`: exact
-    zero modes such as a softmax shift are left alone) with Armijo
+    zero modes such as a softmax shift are left alone; a factorised Hessian
+    is reused while each step at least halves the gradient, see
+    :data:`NEWTON_CHORD_RATE`) with Armijo
     backtracking on the energy, for as long as the point is in the quadratic
     region of a minimum (full steps accepted; an indefinite Hessian gives a
     saddle-free step up to ``SADDLE_FREE_MAX_PARAMS`` parameters and hands
@@ -99,6 +107,7 @@ def newton_polished_minimize(objective, x0, *, maxiter=LBFGS_MAX_ITERATIONS):
             zero_modes=zero_modes,
             saddle_free_max_params=SADDLE_FREE_MAX_PARAMS,
             quadratic_region_only=True,
+            chord_rate=NEWTON_CHORD_RATE,
         )
         n_evaluations += spent
         converged = bool(np.max(np.abs(grad)) <= NEWTON_GTOL)

@@ -56,3 +56,38 @@ def test_standardised_data_still_converges_to_the_newton_tolerance(monkeypatch):
     result = newton_polished_minimize(objective, objective.random_point(np.random.default_rng(1)))
     assert result.converged and np.max(np.abs(result.grad)) <= NEWTON_GTOL
     assert all(iterations < cap for cap, iterations in rounds)
+
+
+def test_reusing_the_factorised_hessian_reaches_the_same_minimum(monkeypatch):
+    """The chord steps (NEWTON_CHORD_RATE) against a fresh Hessian at every Newton step.
+
+    Breast-cancer-sized inputs (30 features, 8 hidden units: 257 parameters, above
+    SADDLE_FREE_MAX_PARAMS), two starts: the same minimum to the Newton tolerance, from
+    fewer Hessians in all.
+    """
+    rng = np.random.default_rng(5)
+    X = rng.normal(size=(120, 30))
+    y = (X[:, 0] + X[:, 1] ** 2 > 1).astype(int)
+    objective = MLPObjective(
+        X, np.eye(2)[y], (8,), activation="tanh", alpha=1e-3, output="softmax"
+    )
+    counts = {}
+    hessian = objective.hessian
+
+    def counting(x):
+        counts[rate] = counts.get(rate, 0) + 1
+        return hessian(x)
+
+    monkeypatch.setattr(objective, "hessian", counting)
+    minima = {}
+    for rate in (None, _newton_minimize.NEWTON_CHORD_RATE):
+        monkeypatch.setattr(_newton_minimize, "NEWTON_CHORD_RATE", rate)
+        minima[rate] = [
+            newton_polished_minimize(objective, objective.random_point(np.random.default_rng(s)))
+            for s in range(2)
+        ]
+    for plain, chord in zip(*minima.values(), strict=True):
+        assert plain.converged and chord.converged
+        assert abs(plain.energy - chord.energy) <= 1e-12
+        np.testing.assert_allclose(chord.x, plain.x, atol=1e-6)
+    assert counts[_newton_minimize.NEWTON_CHORD_RATE] < counts[None]
