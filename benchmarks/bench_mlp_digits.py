@@ -16,11 +16,18 @@ a fit), so the ratios hold on a loaded machine even where the seconds do not:
 4. **Quenches** from basin-hopping steps around the reference minimum: the
    current path against the previous one (full Kronecker sums and dense
    verification), the same starts.
+5. **Newton polish** of those quenches: Newton steps that reuse the factorised
+   Hessian while each at least halves the gradient (the chord method,
+   ``NEWTON_CHORD_RATE``), against a fresh Hessian at every Newton step.
+6. **Transition-state searches** (``find_connections``: band, eigenvector
+   following, verification, pushoff quenches) between the reference minimum
+   and the minima of those quenches, CPU per search: the current path against
+   the one before the chord steps, the same pairs and seeds.
 
 The whole default fit (time, memory, minima connected) is the ``mlp_digits``
 case of ``benchmarks/bench_budget.py``.
 
-Usage: ``PYTHONPATH=. python benchmarks/bench_mlp_digits.py [--quenches 6]``.
+Usage: ``PYTHONPATH=. python benchmarks/bench_mlp_digits.py [--quenches 6] [--searches 4]``.
 """
 
 import argparse
@@ -35,7 +42,8 @@ from sklearn.preprocessing import LabelBinarizer, StandardScaler
 from sklandscape._explore import _transition_state
 from sklandscape._explore._minimize import quench, single_threaded_blas, verify_stationary_point
 from sklandscape._explore._objective import Objective
-from sklandscape.neural_network import _mlp_hessian
+from sklandscape._explore._transition_state import find_connections
+from sklandscape.neural_network import _mlp_hessian, _newton_minimize
 from sklandscape.neural_network._mlp_objective import MLPObjective
 
 
@@ -74,6 +82,17 @@ def previous_path(objective):
         _mlp_hessian._symmetric_sum_of_kronecker, objective.exact_hessian_max_params = saved
 
 
+@contextlib.contextmanager
+def without_chord_steps():
+    """A fresh Hessian at every Newton step of a quench (the path before the chord steps)."""
+    saved = _newton_minimize.NEWTON_CHORD_RATE
+    _newton_minimize.NEWTON_CHORD_RATE = None
+    try:
+        yield
+    finally:
+        _newton_minimize.NEWTON_CHORD_RATE = saved
+
+
 def row(label, after, before):
     print(
         f"  {label:<44} {1e3 * after:9.1f} ms  (before {1e3 * before:9.1f} ms)  "
@@ -86,6 +105,7 @@ def main():
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--quenches", type=int, default=6)
     parser.add_argument("--repeats", type=int, default=5)
+    parser.add_argument("--searches", type=int, default=4)
     args = parser.parse_args()
     objective = digits_objective()
     print(
@@ -147,6 +167,71 @@ def main():
             statistics.median(times_after),
             statistics.median(times_before),
         )
+
+        minima, times_after, times_before, same_minimum = [], [], [], []
+        for point in starts:
+            seconds, (minimum, _) = cpu_median(lambda p=point: quench(objective, p), 1)
+            times_after.append(seconds)
+            with without_chord_steps():
+                seconds, (previous, _) = cpu_median(lambda p=point: quench(objective, p), 1)
+            times_before.append(seconds)
+            if minimum is not None and previous is not None:
+                minima.append(minimum.x)
+                same = (
+                    abs(minimum.energy - previous.energy)
+                    <= objective.energy_tolerance(previous.energy)
+                    and objective.distance(
+                        objective.canonical(minimum.x), objective.canonical(previous.x)
+                    )
+                    <= objective.position_tolerance()
+                )
+                same_minimum.append(same)
+        print(f"  {sum(same_minimum)}/{len(starts)} quenches reach the same minimum either way")
+        row(
+            f"quench: chord steps (median of {len(starts)})",
+            statistics.median(times_after),
+            statistics.median(times_before),
+        )
+        e_min = objective.value(x_min)
+        distinct = [
+            x
+            for x in minima
+            if abs(objective.value(x) - e_min) > objective.energy_tolerance(e_min)
+        ]
+        search_rows(objective, x_min, distinct[: args.searches])
+
+
+def search_rows(objective, x_min, minima):
+    """CPU per transition-state search, current path against the previous, same pairs and seeds."""
+    times_after, times_before, found = [], [], []
+    for seed, x_b in enumerate(minima):
+        seconds, after = cpu_median(
+            lambda b=x_b, s=seed: find_connections(objective, x_min, b, np.random.default_rng(s)),
+            1,
+        )
+        times_after.append(seconds)
+        with without_chord_steps():
+            seconds, before = cpu_median(
+                lambda b=x_b, s=seed: find_connections(
+                    objective, x_min, b, np.random.default_rng(s)
+                ),
+                1,
+            )
+        times_before.append(seconds)
+        found.append((len(after), len(before)))
+    print(
+        "  transition states per search (current, previous): "
+        + ", ".join(f"{a}/{b}" for a, b in found)
+    )
+    row(
+        f"transition-state search (median of {len(minima)})",
+        statistics.median(times_after),
+        statistics.median(times_before),
+    )
+    print(
+        f"  total over the {len(minima)} searches: {sum(times_after):.1f} s "
+        f"(previous {sum(times_before):.1f} s), {sum(times_before) / sum(times_after):.2f}x"
+    )
 
 
 if __name__ == "__main__":
