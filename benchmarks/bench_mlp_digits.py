@@ -18,11 +18,15 @@ a fit), so the ratios hold on a loaded machine even where the seconds do not:
    verification), the same starts.
 5. **Newton polish** of those quenches: Newton steps that reuse the factorised
    Hessian while each at least halves the gradient (the chord method,
-   ``NEWTON_CHORD_RATE``), against a fresh Hessian at every Newton step.
+   ``NEWTON_CHORD_RATE``) and no Newton attempt from gradients of
+   ``LARGE_MODEL_NEWTON_GTOL`` or more, against a fresh Hessian at every
+   Newton step of every round.
 6. **Transition-state searches** (``find_connections``: band, eigenvector
    following, verification, pushoff quenches) between the reference minimum
-   and the minima of those quenches, CPU per search: the current path against
-   the one before the chord steps, the same pairs and seeds.
+   and the minima of those quenches, CPU per search and transition states
+   found: the current path against the previous one (5., and no second search
+   beside an index-two saddle, ``HIGHER_INDEX_RESTARTS = 0``), the same pairs
+   and seeds.
 
 The whole default fit (time, memory, minima connected) is the ``mlp_digits``
 case of ``benchmarks/bench_budget.py``.
@@ -83,14 +87,29 @@ def previous_path(objective):
 
 
 @contextlib.contextmanager
-def without_chord_steps():
-    """A fresh Hessian at every Newton step of a quench (the path before the chord steps)."""
-    saved = _newton_minimize.NEWTON_CHORD_RATE
+def previous_search_path():
+    """The quench and search path before this change.
+
+    A fresh Hessian at every Newton step (no chord steps), Newton tried after
+    every L-BFGS-B round whatever the gradient, and no second search beside
+    an index-two saddle.
+    """
+    saved = (
+        _newton_minimize.NEWTON_CHORD_RATE,
+        _newton_minimize.LARGE_MODEL_NEWTON_GTOL,
+        _transition_state.HIGHER_INDEX_RESTARTS,
+    )
     _newton_minimize.NEWTON_CHORD_RATE = None
+    _newton_minimize.LARGE_MODEL_NEWTON_GTOL = np.inf
+    _transition_state.HIGHER_INDEX_RESTARTS = 0
     try:
         yield
     finally:
-        _newton_minimize.NEWTON_CHORD_RATE = saved
+        (
+            _newton_minimize.NEWTON_CHORD_RATE,
+            _newton_minimize.LARGE_MODEL_NEWTON_GTOL,
+            _transition_state.HIGHER_INDEX_RESTARTS,
+        ) = saved
 
 
 def row(label, after, before):
@@ -172,7 +191,7 @@ def main():
         for point in starts:
             seconds, (minimum, _) = cpu_median(lambda p=point: quench(objective, p), 1)
             times_after.append(seconds)
-            with without_chord_steps():
+            with previous_search_path():
                 seconds, (previous, _) = cpu_median(lambda p=point: quench(objective, p), 1)
             times_before.append(seconds)
             if minimum is not None and previous is not None:
@@ -188,7 +207,7 @@ def main():
                 same_minimum.append(same)
         print(f"  {sum(same_minimum)}/{len(starts)} quenches reach the same minimum either way")
         row(
-            f"quench: chord steps (median of {len(starts)})",
+            f"quench: Newton polish (median of {len(starts)})",
             statistics.median(times_after),
             statistics.median(times_before),
         )
@@ -210,7 +229,7 @@ def search_rows(objective, x_min, minima):
             1,
         )
         times_after.append(seconds)
-        with without_chord_steps():
+        with previous_search_path():
             seconds, before = cpu_median(
                 lambda b=x_b, s=seed: find_connections(
                     objective, x_min, b, np.random.default_rng(s)
