@@ -486,3 +486,27 @@ def test_egg_crate_neighbours_connect_through_the_analytic_saddle():
         assert connection.ts_log_hessian_product == pytest.approx(
             np.log(surface.one_dimensional(minima[i], 2)), rel=1e-6
         )
+
+
+def test_the_iteration_cap_applies_to_the_hybrid_path_only(monkeypatch):
+    """From (0.4, 0.2) eigenvector following needs several steps to an analytic saddle.
+
+    With ``HYBRID_MAX_ITERATIONS = 1`` the hybrid search gives up; the exact path, which
+    keeps its own cap, still reaches the saddle.
+    """
+    saddles = np.array([[1.0, 0.0], [-1.0, 0.0], [0.0, 1.0], [0.0, -1.0]])
+    start, chord = np.array([0.4, 0.2]), np.array([1.0, 0.3])
+    for exact_max_params in (0, 200):
+        search, point = _transition_state._index_one_saddle(
+            _two_double_wells(exact_max_params), start, chord, 0.5, np.random.default_rng(0)
+        )
+        assert point.index == 1 and search.n_iterations > 1
+        assert np.min(np.linalg.norm(saddles - search.x, axis=1)) < 1e-6
+    monkeypatch.setattr(_transition_state, "HYBRID_MAX_ITERATIONS", 1)
+    assert _transition_state._index_one_saddle(
+        _two_double_wells(0), start, chord, 0.5, np.random.default_rng(0)
+    ) == (None, None)
+    search, _ = _transition_state._index_one_saddle(
+        _two_double_wells(200), start, chord, 0.5, np.random.default_rng(0)
+    )
+    assert np.min(np.linalg.norm(saddles - search.x, axis=1)) < 1e-6
