@@ -25,13 +25,14 @@ a fit), so the ratios hold on a loaded machine even where the seconds do not:
    following, verification, pushoff quenches) between the reference minimum
    and the minima of those quenches, CPU per search and transition states
    found: the current path against the previous one (5., and no second search
-   beside an index-two saddle, ``HIGHER_INDEX_RESTARTS = 0``), the same pairs
-   and seeds.
+   beside an index-two saddle, ``HIGHER_INDEX_RESTARTS = 0``, and 100
+   iterations of hybrid eigenvector following instead of
+   ``HYBRID_MAX_ITERATIONS``), the same pairs and seeds.
 
 The whole default fit (time, memory, minima connected) is the ``mlp_digits``
 case of ``benchmarks/bench_budget.py``.
 
-Usage: ``PYTHONPATH=. python benchmarks/bench_mlp_digits.py [--quenches 6] [--searches 4]``.
+Usage: ``PYTHONPATH=. python benchmarks/bench_mlp_digits.py [--quenches 8] [--searches 8]``.
 """
 
 import argparse
@@ -91,17 +92,19 @@ def previous_search_path():
     """The quench and search path before this change.
 
     A fresh Hessian at every Newton step (no chord steps), Newton tried after
-    every L-BFGS-B round whatever the gradient, and no second search beside
-    an index-two saddle.
+    every L-BFGS-B round whatever the gradient, no second search beside an
+    index-two saddle, and 100 iterations of hybrid eigenvector following.
     """
     saved = (
         _newton_minimize.NEWTON_CHORD_RATE,
         _newton_minimize.LARGE_MODEL_NEWTON_GTOL,
         _transition_state.HIGHER_INDEX_RESTARTS,
+        _transition_state.HYBRID_MAX_ITERATIONS,
     )
     _newton_minimize.NEWTON_CHORD_RATE = None
     _newton_minimize.LARGE_MODEL_NEWTON_GTOL = np.inf
     _transition_state.HIGHER_INDEX_RESTARTS = 0
+    _transition_state.HYBRID_MAX_ITERATIONS = 100
     try:
         yield
     finally:
@@ -109,6 +112,7 @@ def previous_search_path():
             _newton_minimize.NEWTON_CHORD_RATE,
             _newton_minimize.LARGE_MODEL_NEWTON_GTOL,
             _transition_state.HIGHER_INDEX_RESTARTS,
+            _transition_state.HYBRID_MAX_ITERATIONS,
         ) = saved
 
 
@@ -122,9 +126,9 @@ def row(label, after, before):
 
 def main():
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("--quenches", type=int, default=6)
+    parser.add_argument("--quenches", type=int, default=8)
     parser.add_argument("--repeats", type=int, default=5)
-    parser.add_argument("--searches", type=int, default=4)
+    parser.add_argument("--searches", type=int, default=8)
     args = parser.parse_args()
     objective = digits_objective()
     print(
@@ -239,8 +243,10 @@ def search_rows(objective, x_min, minima):
         times_before.append(seconds)
         found.append((len(after), len(before)))
     print(
-        "  transition states per search (current, previous): "
+        "  per search, current/previous: transition states "
         + ", ".join(f"{a}/{b}" for a, b in found)
+        + "; CPU s "
+        + ", ".join(f"{a:.1f}/{b:.1f}" for a, b in zip(times_after, times_before, strict=True))
     )
     row(
         f"transition-state search (median of {len(minima)})",
