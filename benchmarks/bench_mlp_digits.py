@@ -16,11 +16,23 @@ a fit), so the ratios hold on a loaded machine even where the seconds do not:
 4. **Quenches** from basin-hopping steps around the reference minimum: the
    current path against the previous one (full Kronecker sums and dense
    verification), the same starts.
+5. **Newton polish** of those quenches: Newton steps that reuse the factorised
+   Hessian while each at least halves the gradient (the chord method,
+   ``NEWTON_CHORD_RATE``) and no Newton attempt from gradients of
+   ``LARGE_MODEL_NEWTON_GTOL`` or more, against a fresh Hessian at every
+   Newton step of every round.
+6. **Transition-state searches** (``find_connections``: band, eigenvector
+   following, verification, pushoff quenches) between the reference minimum
+   and the minima of those quenches, CPU per search and transition states
+   found: the current path against the previous one (5., and no second search
+   beside an index-two saddle, ``HIGHER_INDEX_RESTARTS = 0``, and 100
+   iterations of hybrid eigenvector following instead of
+   ``HYBRID_MAX_ITERATIONS``), the same pairs and seeds.
 
 The whole default fit (time, memory, minima connected) is the ``mlp_digits``
 case of ``benchmarks/bench_budget.py``.
 
-Usage: ``PYTHONPATH=. python benchmarks/bench_mlp_digits.py [--quenches 6]``.
+Usage: ``PYTHONPATH=. python benchmarks/bench_mlp_digits.py [--quenches 8] [--searches 8]``.
 """
 
 import argparse
@@ -35,7 +47,8 @@ from sklearn.preprocessing import LabelBinarizer, StandardScaler
 from sklandscape._explore import _transition_state
 from sklandscape._explore._minimize import quench, single_threaded_blas, verify_stationary_point
 from sklandscape._explore._objective import Objective
-from sklandscape.neural_network import _mlp_hessian
+from sklandscape._explore._transition_state import find_connections
+from sklandscape.neural_network import _mlp_hessian, _newton_minimize
 from sklandscape.neural_network._mlp_objective import MLPObjective
 
 
@@ -74,6 +87,35 @@ def previous_path(objective):
         _mlp_hessian._symmetric_sum_of_kronecker, objective.exact_hessian_max_params = saved
 
 
+@contextlib.contextmanager
+def previous_search_path():
+    """The quench and search path before this change.
+
+    A fresh Hessian at every Newton step (no chord steps), Newton tried after
+    every L-BFGS-B round whatever the gradient, no second search beside an
+    index-two saddle, and 100 iterations of hybrid eigenvector following.
+    """
+    saved = (
+        _newton_minimize.NEWTON_CHORD_RATE,
+        _newton_minimize.LARGE_MODEL_NEWTON_GTOL,
+        _transition_state.HIGHER_INDEX_RESTARTS,
+        _transition_state.HYBRID_MAX_ITERATIONS,
+    )
+    _newton_minimize.NEWTON_CHORD_RATE = None
+    _newton_minimize.LARGE_MODEL_NEWTON_GTOL = np.inf
+    _transition_state.HIGHER_INDEX_RESTARTS = 0
+    _transition_state.HYBRID_MAX_ITERATIONS = 100
+    try:
+        yield
+    finally:
+        (
+            _newton_minimize.NEWTON_CHORD_RATE,
+            _newton_minimize.LARGE_MODEL_NEWTON_GTOL,
+            _transition_state.HIGHER_INDEX_RESTARTS,
+            _transition_state.HYBRID_MAX_ITERATIONS,
+        ) = saved
+
+
 def row(label, after, before):
     print(
         f"  {label:<44} {1e3 * after:9.1f} ms  (before {1e3 * before:9.1f} ms)  "
@@ -84,8 +126,9 @@ def row(label, after, before):
 
 def main():
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("--quenches", type=int, default=6)
+    parser.add_argument("--quenches", type=int, default=8)
     parser.add_argument("--repeats", type=int, default=5)
+    parser.add_argument("--searches", type=int, default=8)
     args = parser.parse_args()
     objective = digits_objective()
     print(
@@ -147,6 +190,73 @@ def main():
             statistics.median(times_after),
             statistics.median(times_before),
         )
+
+        minima, times_after, times_before, same_minimum = [], [], [], []
+        for point in starts:
+            seconds, (minimum, _) = cpu_median(lambda p=point: quench(objective, p), 1)
+            times_after.append(seconds)
+            with previous_search_path():
+                seconds, (previous, _) = cpu_median(lambda p=point: quench(objective, p), 1)
+            times_before.append(seconds)
+            if minimum is not None and previous is not None:
+                minima.append(minimum.x)
+                same = (
+                    abs(minimum.energy - previous.energy)
+                    <= objective.energy_tolerance(previous.energy)
+                    and objective.distance(
+                        objective.canonical(minimum.x), objective.canonical(previous.x)
+                    )
+                    <= objective.position_tolerance()
+                )
+                same_minimum.append(same)
+        print(f"  {sum(same_minimum)}/{len(starts)} quenches reach the same minimum either way")
+        row(
+            f"quench: Newton polish (median of {len(starts)})",
+            statistics.median(times_after),
+            statistics.median(times_before),
+        )
+        e_min = objective.value(x_min)
+        distinct = [
+            x
+            for x in minima
+            if abs(objective.value(x) - e_min) > objective.energy_tolerance(e_min)
+        ]
+        search_rows(objective, x_min, distinct[: args.searches])
+
+
+def search_rows(objective, x_min, minima):
+    """CPU per transition-state search, current path against the previous, same pairs and seeds."""
+    times_after, times_before, found = [], [], []
+    for seed, x_b in enumerate(minima):
+        seconds, after = cpu_median(
+            lambda b=x_b, s=seed: find_connections(objective, x_min, b, np.random.default_rng(s)),
+            1,
+        )
+        times_after.append(seconds)
+        with previous_search_path():
+            seconds, before = cpu_median(
+                lambda b=x_b, s=seed: find_connections(
+                    objective, x_min, b, np.random.default_rng(s)
+                ),
+                1,
+            )
+        times_before.append(seconds)
+        found.append((len(after), len(before)))
+    print(
+        "  per search, current/previous: transition states "
+        + ", ".join(f"{a}/{b}" for a, b in found)
+        + "; CPU s "
+        + ", ".join(f"{a:.1f}/{b:.1f}" for a, b in zip(times_after, times_before, strict=True))
+    )
+    row(
+        f"transition-state search (median of {len(minima)})",
+        statistics.median(times_after),
+        statistics.median(times_before),
+    )
+    print(
+        f"  total over the {len(minima)} searches: {sum(times_after):.1f} s "
+        f"(previous {sum(times_before):.1f} s), {sum(times_before) / sum(times_after):.2f}x"
+    )
 
 
 if __name__ == "__main__":

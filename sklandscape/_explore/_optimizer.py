@@ -7,8 +7,9 @@
 * :func:`capped_descent`: the one step-capped L-BFGS descent with Armijo
   backtracking (quenches, pushoffs, the complement of hybrid eigenvector
   following);
-* :func:`newton_step` and :func:`newton_polish`: the one damped Newton
-  iteration with an exact Hessian (finishing a quench, the MLP minimiser);
+* :func:`newton_step`, :func:`newton_solver` and :func:`newton_polish`: the
+  one damped Newton iteration with an exact Hessian (finishing a quench, the
+  MLP minimiser), optionally reusing a factorisation (the chord method);
 * :class:`TrustRadius`: the one trust-radius update (eigenvector following);
 * :class:`FIREStepper`: FIRE, the band minimiser of non-smooth surfaces.
 
@@ -36,6 +37,7 @@ __all__ = [
     "checked_value_and_grad",
     "checked_values_and_grads",
     "newton_polish",
+    "newton_solver",
     "newton_step",
 ]
 
@@ -371,6 +373,27 @@ def newton_step(hessian, grad, zero_modes=None, saddle_free_max_params=None):
     -------
     ndarray of shape (n,) or None
     """
+    solve = newton_solver(hessian, zero_modes, saddle_free_max_params)
+    return None if solve is None else solve(grad)
+
+
+def newton_solver(hessian, zero_modes=None, saddle_free_max_params=None):
+    """The map ``g -> step`` of :func:`newton_step` for one Hessian, factorised once.
+
+    The factorisation (Cholesky, or the saddle-free eigen-decomposition) is
+    the ``O(n^3)`` part of a Newton step; each further solve costs ``O(n^2)``.
+    :func:`newton_polish` with ``chord_rate`` reuses it for later gradients
+    (the chord method).
+
+    Parameters
+    ----------
+    hessian, zero_modes, saddle_free_max_params
+        As in :func:`newton_step`.
+    Returns
+    -------
+    callable or None
+        ``solve(grad) -> step``; ``None`` where :func:`newton_step` gives no step.
+    """
     if zero_modes is not None:
         matrix = hessian
         if len(zero_modes):
@@ -378,14 +401,17 @@ def newton_step(hessian, grad, zero_modes=None, saddle_free_max_params=None):
             matrix = hessian + shift * zero_modes.T @ zero_modes
         try:
             factor = cho_factor(matrix)
-            return -cho_solve(factor, grad)
         except np.linalg.LinAlgError:
-            if saddle_free_max_params is not None and len(grad) > saddle_free_max_params:
-                return None
+            factor = None
+        if factor is not None:
+            return lambda grad: -cho_solve(factor, grad)
+        if saddle_free_max_params is not None and hessian.shape[0] > saddle_free_max_params:
+            return None
     eigenvalues, vectors = np.linalg.eigh(hessian)
     zero_tol = ZERO_EIGENVALUE_RTOL * max(1.0, float(np.max(np.abs(eigenvalues), initial=0.0)))
     kept = np.abs(eigenvalues) > zero_tol
-    return -vectors[:, kept] @ ((vectors[:, kept].T @ grad) / np.abs(eigenvalues[kept]))
+    vectors, scales = vectors[:, kept], np.abs(eigenvalues[kept])
+    return lambda grad: -vectors @ ((vectors.T @ grad) / scales)
 
 
 def _rounding_tie(energy, trial_energy, gradient, trial_gradient):
@@ -409,6 +435,7 @@ def newton_polish(
     project_point=None,
     saddle_free_max_params=None,
     quadratic_region_only=False,
+    chord_rate=None,
 ):
     """Damped Newton iterations with the exact Hessian, in the free subspace.
 
@@ -425,6 +452,19 @@ def newton_polish(
     minimum's quadratic region a Newton step costs a Hessian for little
     progress, where a quasi-Newton step costs a gradient.
 
+    With ``chord_rate`` (the chord method, or Shamanskii's method: Kelley,
+    *Iterative Methods for Linear and Nonlinear Equations*, SIAM 1995,
+    section 5.4), a full step is followed by steps
+    ``p_k = -H(x_0)^{-1} g(x_k)`` that reuse the factorisation of the last
+    Hessian (:func:`newton_solver`) for as long as each one passes the Armijo
+    test at full length and shrinks the free gradient max-norm by at least
+    ``chord_rate``. The error then contracts by
+    ``|I - H(x_0)^{-1} H(x_k)| = O(|x_0 - x^*|)`` per step: linearly, but each
+    step costs a gradient and an ``O(n^2)`` solve instead of a Hessian and an
+    ``O(n^3)`` factorisation. A step that fails either test is replaced by a
+    step from a fresh Hessian (a step that passes Armijo is kept). The end
+    point meets the same ``gtol``.
+
     Parameters
     ----------
     objective : Objective
@@ -433,6 +473,7 @@ def newton_polish(
         Start and its energy and gradient.
     gtol : float
     max_steps : int, default=MAX_NEWTON_STEPS
+        Most accepted steps (fresh or reused factorisation).
     free : callable ``free(x, grad) -> bool mask``, optional
         Free coordinates (held ones do not move); ``None``: all.
     zero_modes : ndarray of shape (n_zero, n_free), optional
@@ -443,43 +484,60 @@ def newton_polish(
         Passed to :func:`newton_step`.
     quadratic_region_only : bool, default=False
         Stop after a damped (shortened) step.
-
+    chord_rate : float in (0, 1), optional
+        Reuse the factorisation while the gradient max-norm shrinks by at
+        least this factor per step; ``None``: a fresh Hessian at every step.
     Returns
     -------
     x, energy, grad, n_evaluations
     """
     n_evaluations = 0
-    for _ in range(max_steps):
+    n_steps = 0
+    solve, solve_mask = None, None
+    while n_steps < max_steps:
         mask = np.ones(x.size, dtype=bool) if free is None else free(x, grad)
         g_free = grad[mask]
-        if np.max(np.abs(g_free), initial=0.0) <= gtol or not mask.any():
+        size = float(np.max(np.abs(g_free), initial=0.0))
+        if size <= gtol or not mask.any():
             break
-        free_step = newton_step(
-            objective.hessian(x)[np.ix_(mask, mask)], g_free, zero_modes, saddle_free_max_params
-        )
-        if free_step is None:
-            break
+        reused = solve is not None and np.array_equal(mask, solve_mask)
+        if not reused:
+            hessian = objective.hessian(x)[np.ix_(mask, mask)]
+            solve = newton_solver(hessian, zero_modes, saddle_free_max_params)
+            solve_mask = mask
+            if solve is None:
+                break
         step = np.zeros_like(x)
-        step[mask] = free_step
+        step[mask] = solve(g_free)
         slope = float(grad @ step)
         fraction = 1.0
-        for _ in range(NEWTON_MAX_HALVINGS):
+        for _ in range(1 if reused else NEWTON_MAX_HALVINGS):
             trial = x + fraction * step
             if project_point is not None:
                 trial = project_point(trial)
             trial_energy, trial_grad = checked_value_and_grad(objective, trial)
             n_evaluations += 1
             trial_mask = np.ones(x.size, dtype=bool) if free is None else free(trial, trial_grad)
-            if trial_energy <= energy + ARMIJO * fraction * slope or _rounding_tie(
+            accepted = trial_energy <= energy + ARMIJO * fraction * slope or _rounding_tie(
                 energy, trial_energy, g_free, trial_grad[trial_mask]
-            ):
+            )
+            if accepted:
                 break
             fraction *= 0.5
-        else:
+        if not accepted:
+            if reused:  # the old factorisation no longer fits: a fresh Hessian at x
+                solve = None
+                continue
             break
+        contracted = float(np.max(np.abs(trial_grad[trial_mask]), initial=0.0)) <= (
+            (chord_rate or 0.0) * size
+        )
         x, energy, grad = trial, trial_energy, trial_grad
+        n_steps += 1
         if quadratic_region_only and fraction < 1.0:
             break
+        if chord_rate is None or fraction < 1.0 or (reused and not contracted):
+            solve = None
     return x, energy, grad, n_evaluations
 
 

@@ -16,8 +16,14 @@ __all__ = ["newton_polished_minimize"]
 LBFGS_GTOL = 1e-4
 #: Gradient max-norm a converged minimum reaches.
 NEWTON_GTOL = 1e-10
-#: Newton iterations per hand-over.
+#: Newton iterations per hand-over (steps from a fresh Hessian and chord steps alike).
 NEWTON_STEPS_PER_ROUND = 20
+#: A Newton step reuses the last Hessian's factorisation (the chord method of
+#: :func:`~sklandscape._explore._optimizer.newton_polish`) while each step at least halves
+#: the gradient max-norm. On digits (1,210 parameters) a Hessian costs about 70 times a
+#: gradient, and a quench spent three quarters of its time in the 6-8 Hessians of its
+#: Newton rounds (``benchmarks/bench_mlp_digits.py``).
+NEWTON_CHORD_RATE = 0.5
 #: Up to this many parameters an indefinite Hessian still gives a (saddle-free) Newton step,
 #: from its eigendecomposition; beyond, the dense eigendecomposition costs more than the
 #: L-BFGS-B iterations it saves and the round goes back to L-BFGS-B. On iris subsamples
@@ -25,6 +31,13 @@ NEWTON_STEPS_PER_ROUND = 20
 #: (seed 4: 88 % against 50 %); on breast cancer (321) and digits (1,210) quenches were 3.4
 #: and 9 times faster without them.
 SADDLE_FREE_MAX_PARAMS = 200
+#: Above ``SADDLE_FREE_MAX_PARAMS`` parameters, where an indefinite Hessian gives no Newton
+#: step, Newton is tried only from a gradient max-norm below this: the Hessians computed
+#: above it were indefinite, and wasted. Ten quenches each from basin-hopping steps on
+#: standardised digits ((16,), 1,210 parameters) and breast cancer ((10,), 321): 0 of 28
+#: Newton attempts from a gradient of 1e-5 or more found a positive definite Hessian, 10 of 22
+#: from 1e-6 to 1e-5 and 19 of 20 below 1e-6. On digits a Hessian costs about 70 gradients.
+LARGE_MODEL_NEWTON_GTOL = 1e-5
 #: Iteration cap of each L-BFGS-B round. The longest rounds measured on standardised data took
 #: about 900 iterations (100 blobs, 63 parameters) and 530 (digits, 1,210 parameters); on
 #: saturating inputs a round never converges, and every iteration up to the cap is lost.
@@ -37,11 +50,14 @@ def newton_polished_minimize(objective, x0, *, maxiter=LBFGS_MAX_ITERATIONS):
     Rounds of L-BFGS-B (to ``LBFGS_GTOL``, then ten times tighter each round
     down to ``NEWTON_GTOL``) each followed by damped Newton iterations (the
     engine's :func:`~sklandscape._explore._optimizer.newton_polish`: exact
-    zero modes such as a softmax shift are left alone) with Armijo
+    zero modes such as a softmax shift are left alone; a factorised Hessian
+    is reused while each step at least halves the gradient, see
+    :data:`NEWTON_CHORD_RATE`) with Armijo
     backtracking on the energy, for as long as the point is in the quadratic
     region of a minimum (full steps accepted; an indefinite Hessian gives a
     saddle-free step up to ``SADDLE_FREE_MAX_PARAMS`` parameters and hands
-    back to L-BFGS-B beyond). A round that used all its ``maxiter``
+    back to L-BFGS-B beyond, where Newton is tried only once the gradient is
+    below :data:`LARGE_MODEL_NEWTON_GTOL`). A round that used all its ``maxiter``
     iterations without converging ends the minimisation (unconverged, unless
     its Newton steps converged): on inputs that saturate every hidden unit
     (unscaled data such as scikit-learn's ``check_fit_idempotent``, ``X ~
@@ -76,6 +92,7 @@ def newton_polished_minimize(objective, x0, *, maxiter=LBFGS_MAX_ITERATIONS):
 
     x = np.asarray(x0, dtype=float)
     zero_modes = _zero_mode_basis(objective)
+    large = zero_modes is not None and x.size > SADDLE_FREE_MAX_PARAMS
     lbfgs_gtol = LBFGS_GTOL
     message = ""
     while True:
@@ -89,17 +106,21 @@ def newton_polished_minimize(objective, x0, *, maxiter=LBFGS_MAX_ITERATIONS):
         message = str(result.message)
         x = np.asarray(result.x, dtype=float)
         energy, grad = fun(x)
-        x, energy, grad, spent = newton_polish(
-            objective,
-            x,
-            energy,
-            grad,
-            gtol=NEWTON_GTOL,
-            max_steps=NEWTON_STEPS_PER_ROUND,
-            zero_modes=zero_modes,
-            saddle_free_max_params=SADDLE_FREE_MAX_PARAMS,
-            quadratic_region_only=True,
-        )
+        if large and np.max(np.abs(grad)) >= LARGE_MODEL_NEWTON_GTOL:
+            spent = 0  # the Hessian would be indefinite: the next, tighter round
+        else:
+            x, energy, grad, spent = newton_polish(
+                objective,
+                x,
+                energy,
+                grad,
+                gtol=NEWTON_GTOL,
+                max_steps=NEWTON_STEPS_PER_ROUND,
+                zero_modes=zero_modes,
+                saddle_free_max_params=SADDLE_FREE_MAX_PARAMS,
+                quadratic_region_only=True,
+                chord_rate=NEWTON_CHORD_RATE,
+            )
         n_evaluations += spent
         converged = bool(np.max(np.abs(grad)) <= NEWTON_GTOL)
         stalled = result.nit >= maxiter  # a tighter round from here would stall too

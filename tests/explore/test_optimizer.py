@@ -20,6 +20,7 @@ from sklandscape._explore._optimizer import (
     checked_value_and_grad,
     checked_values_and_grads,
     newton_polish,
+    newton_solver,
     newton_step,
 )
 from sklandscape.surfaces import MullerBrown
@@ -279,6 +280,79 @@ def test_newton_polish_in_the_quadratic_region_only_hands_back_outside_it():
     )
     assert n_evaluations == 0 and kept_energy == energy
     np.testing.assert_array_equal(kept, x)
+
+
+def _cosh_objective(counter):
+    """``E = sum cosh(x_i - 1)``, minimum at ``x = 1``; ``counter`` counts the Hessians."""
+
+    def fun(x):
+        return float(np.sum(np.cosh(x - 1.0))), np.sinh(x - 1.0)
+
+    def hess(x):
+        counter.append(x.copy())
+        return np.diag(np.cosh(x - 1.0))
+
+    return FunctionObjective(fun, 2, jac=True, hess=hess)
+
+
+def test_newton_solver_reuses_one_factorisation_for_any_gradient():
+    """The solver of a Hessian gives newton_step's step for every gradient (both branches)."""
+    rng = np.random.default_rng(3)
+    vectors, _ = np.linalg.qr(rng.normal(size=(4, 4)))
+    for eigenvalues in ([1.0, 2.0, 3.0, 5.0], [-1.0, 2.0, 3.0, 5.0]):
+        hessian = vectors @ np.diag(eigenvalues) @ vectors.T
+        solve = newton_solver(hessian, np.empty((0, 4)))
+        for grad in rng.normal(size=(3, 4)):
+            np.testing.assert_allclose(
+                solve(grad), newton_step(hessian, grad, np.empty((0, 4))), atol=1e-12
+            )
+    assert newton_solver(hessian, np.empty((0, 4)), saddle_free_max_params=3) is None
+
+
+def test_chord_steps_follow_the_chord_map_and_save_hessians():
+    """E = sum cosh(x_i - 1): a chord step from x_k with the Hessian of x_0 is, per coordinate,
+
+    ``e_{k+1} = e_k - sinh(e_k) / cosh(e_0)`` (``e = x - 1``): the analytic chord map. The
+    polish reaches the same minimum as plain Newton, with fewer Hessians."""
+    start = np.array([1.3, 0.8])
+    hessians = []
+    objective = _cosh_objective(hessians)
+    energy, grad = objective.value_and_grad(start)
+    x, *_ = newton_polish(objective, start, energy, grad, gtol=0.0, max_steps=2, chord_rate=0.5)
+    # step 1: Newton from x_0; step 2: chord with H(x_0)
+    e0 = start - 1.0
+    e1 = e0 - np.tanh(e0)
+    np.testing.assert_allclose(x - 1.0, e1 - np.sinh(e1) / np.cosh(e0), rtol=1e-12)
+    assert len(hessians) == 1
+
+    plain, chord = [], []
+    results = []
+    for counter, rate in ((plain, None), (chord, 0.5)):
+        objective = _cosh_objective(counter)
+        results.append(
+            newton_polish(
+                objective, start, energy, grad, gtol=1e-13, max_steps=50, chord_rate=rate
+            )
+        )
+    for x, _, g, _ in results:
+        np.testing.assert_allclose(x, 1.0, atol=1e-13)
+        assert np.max(np.abs(g)) <= 1e-13
+    assert len(chord) < len(plain)
+
+
+def test_a_chord_step_that_stops_contracting_gets_a_fresh_hessian():
+    """With ``chord_rate`` tiny no reused step contracts enough: every other step is fresh."""
+    start = np.array([1.3, 0.8])
+    hessians = []
+    objective = _cosh_objective(hessians)
+    energy, grad = objective.value_and_grad(start)
+    newton_polish(objective, start, energy, grad, gtol=0.0, max_steps=4, chord_rate=1e-30)
+    # steps: fresh (x_0), reused (not contracted), fresh (x_2), reused
+    assert len(hessians) == 2
+    e0 = start - 1.0
+    e1 = e0 - np.tanh(e0)
+    e2 = e1 - np.sinh(e1) / np.cosh(e0)
+    np.testing.assert_allclose(hessians[1] - 1.0, e2, rtol=1e-12)
 
 
 def test_newton_polish_respects_held_coordinates():

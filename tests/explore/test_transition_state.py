@@ -4,8 +4,9 @@ import numpy as np
 import pytest
 from scipy.optimize import minimize
 
-from sklandscape._explore import Objective
+from sklandscape._explore import Objective, _transition_state
 from sklandscape._explore._minimize import minimize_and_verify, verify_stationary_point
+from sklandscape._explore._objective import FunctionObjective
 from sklandscape._explore._transition_state import (
     Connection,
     find_connections,
@@ -184,6 +185,63 @@ def test_hef_ignores_declared_zero_modes():
 
 
 # ------------------------------------------------------------------ pushoff
+def _two_double_wells(exact_max_params):
+    """``E = f(x) + 2 f(y)``, ``f(t) = t^4 / 4 - t^2 / 2``: wells at ``t = +-1``, a top at 0.
+
+    The origin is an index-two saddle (Hessian ``diag(-1, -2)``); ``(+-1, 0)`` are
+    index-one saddles (``diag(2, -2)``), ``(0, +-1)`` too (``diag(-1, 4)``).
+    """
+
+    def fun(x):
+        energy = x[0] ** 4 / 4 - x[0] ** 2 / 2 + 2 * (x[1] ** 4 / 4 - x[1] ** 2 / 2)
+        return energy, np.array([x[0] ** 3 - x[0], 2 * (x[1] ** 3 - x[1])])
+
+    def hess(x):
+        return np.diag([3 * x[0] ** 2 - 1, 2 * (3 * x[1] ** 2 - 1)])
+
+    objective = FunctionObjective(fun, 2, jac=True, hess=hess)
+    objective.exact_hessian_max_params = exact_max_params
+    return objective
+
+
+def test_a_search_ended_at_an_index_two_saddle_is_run_again_beside_it():
+    """Hybrid path from the index-two top: the first search stops there (zero gradient).
+
+    The restart steps along the second-lowest mode (x, eigenvalue -1) in the direction
+    of the chord, and the search then follows y uphill while it minimises x: the
+    index-one saddle (1, 0), with eigenvalues -2 and 2.
+    """
+    objective = _two_double_wells(exact_max_params=0)
+    chord = np.array([1.0, 0.3])
+    search, point = _transition_state._index_one_saddle(
+        objective, np.zeros(2), chord, 1.0, np.random.default_rng(0)
+    )
+    np.testing.assert_allclose(search.x, [1.0, 0.0], atol=1e-6)
+    np.testing.assert_allclose(np.sort(point.eigenvalues), [-2.0, 2.0], atol=1e-5)
+    # the chord decides the side: (-1, 0) from the mirrored chord
+    search, _ = _transition_state._index_one_saddle(
+        objective, np.zeros(2), -chord, 1.0, np.random.default_rng(0)
+    )
+    np.testing.assert_allclose(search.x, [-1.0, 0.0], atol=1e-6)
+
+
+def test_no_restart_without_one_to_make():
+    """No restart on the exact path, nor when no restart is allowed: the top is dropped."""
+    chord = np.array([1.0, 0.3])
+    exact = _two_double_wells(exact_max_params=200)
+    assert _transition_state._index_one_saddle(
+        exact, np.zeros(2), chord, 1.0, np.random.default_rng(0)
+    ) == (None, None)
+
+
+def test_no_restart_when_none_is_allowed(monkeypatch):
+    monkeypatch.setattr(_transition_state, "HIGHER_INDEX_RESTARTS", 0)
+    hybrid = _two_double_wells(exact_max_params=0)
+    assert _transition_state._index_one_saddle(
+        hybrid, np.zeros(2), np.array([1.0, 0.3]), 1.0, np.random.default_rng(0)
+    ) == (None, None)
+
+
 def test_pushoff_reaches_both_minima_of_the_two_gaussians():
     objective = TwoGaussians()
     plus, minus = pushoff(objective, np.zeros(2), -2 / E, np.array([1.0, 0.0]), 0.01)
@@ -428,3 +486,27 @@ def test_egg_crate_neighbours_connect_through_the_analytic_saddle():
         assert connection.ts_log_hessian_product == pytest.approx(
             np.log(surface.one_dimensional(minima[i], 2)), rel=1e-6
         )
+
+
+def test_the_iteration_cap_applies_to_the_hybrid_path_only(monkeypatch):
+    """From (0.4, 0.2) eigenvector following needs several steps to an analytic saddle.
+
+    With ``HYBRID_MAX_ITERATIONS = 1`` the hybrid search gives up; the exact path, which
+    keeps its own cap, still reaches the saddle.
+    """
+    saddles = np.array([[1.0, 0.0], [-1.0, 0.0], [0.0, 1.0], [0.0, -1.0]])
+    start, chord = np.array([0.4, 0.2]), np.array([1.0, 0.3])
+    for exact_max_params in (0, 200):
+        search, point = _transition_state._index_one_saddle(
+            _two_double_wells(exact_max_params), start, chord, 0.5, np.random.default_rng(0)
+        )
+        assert point.index == 1 and search.n_iterations > 1
+        assert np.min(np.linalg.norm(saddles - search.x, axis=1)) < 1e-6
+    monkeypatch.setattr(_transition_state, "HYBRID_MAX_ITERATIONS", 1)
+    assert _transition_state._index_one_saddle(
+        _two_double_wells(0), start, chord, 0.5, np.random.default_rng(0)
+    ) == (None, None)
+    search, _ = _transition_state._index_one_saddle(
+        _two_double_wells(200), start, chord, 0.5, np.random.default_rng(0)
+    )
+    assert np.min(np.linalg.norm(saddles - search.x, axis=1)) < 1e-6
