@@ -252,6 +252,30 @@ def test_pushoff_reaches_both_minima_of_the_two_gaussians():
     np.testing.assert_allclose(minus.x, [-root, 0.0], atol=1e-5)
 
 
+def test_pushoff_descents_are_capped_in_evaluations(monkeypatch):
+    """Each side's step-limited descent stops after PUSHOFF_DESCENT_EVALUATIONS (plus one
+    step's halvings), and the objective's minimiser still finishes it at the analytic minimum."""
+    from sklandscape._explore import _optimizer
+
+    spent = []
+    descent = _optimizer.capped_descent
+
+    def recording(*args, **kwargs):
+        result = descent(*args, **kwargs)
+        spent.append((kwargs.get("max_evaluations"), result.n_evaluations))
+        return result
+
+    monkeypatch.setattr(_transition_state, "capped_descent", recording)
+    monkeypatch.setattr(_transition_state, "PUSHOFF_DESCENT_EVALUATIONS", 3)
+    objective = TwoGaussians()
+    plus, minus = pushoff(objective, np.zeros(2), -2 / E, np.array([1.0, 0.0]), 0.01)
+    assert spent and all(cap == 3 for cap, _ in spent)
+    assert all(n <= 3 + _optimizer.LBFGS_MAX_HALVINGS for _, n in spent)
+    root = minimize(lambda v: objective.value([v[0], 0.0]), [0.9]).x[0]
+    np.testing.assert_allclose(plus.x, [root, 0.0], atol=1e-5)
+    np.testing.assert_allclose(minus.x, [-root, 0.0], atol=1e-5)
+
+
 # -------------------------------------------------------------- connections
 def test_two_gaussian_connection_matches_the_analytic_saddle():
     objective = TwoGaussians()
