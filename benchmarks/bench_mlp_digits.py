@@ -26,8 +26,8 @@ a fit), so the ratios hold on a loaded machine even where the seconds do not:
    and the minima of those quenches, CPU per search and transition states
    found: the current path against the previous one (5., and no second search
    beside an index-two saddle, ``HIGHER_INDEX_RESTARTS = 0``, and 100
-   iterations of hybrid eigenvector following instead of
-   ``HYBRID_MAX_ITERATIONS``), the same pairs and seeds.
+   iterations of hybrid eigenvector following, which ``HYBRID_MAX_ITERATIONS``
+   now keeps too: set it lower to time a cap), the same pairs and seeds.
 
 The whole default fit (time, memory, minima connected) is the ``mlp_digits``
 case of ``benchmarks/bench_budget.py``.
