@@ -172,8 +172,8 @@ class LandscapeMixin:
         overhead of a call, which dominates on small data. Measured on the
         development machine (``value_and_grad`` over 60 to 3.2 million
         parameter-samples), K-means spends 18 µs per call plus 0.33 ns per
-        unit of ``c`` (``c_0 = 5.6 	imes 10^4``), the MLP 29 µs plus 0.26 ns
-        (``c_0 = 1.1 	imes 10^5``); ``c_0 = 5 	imes 10^4`` is used. The
+        unit of ``c`` (``c_0 = 5.6 \times 10^4``), the MLP 29 µs plus 0.26 ns
+        (``c_0 = 1.1 \times 10^5``); ``c_0 = 5 \times 10^4`` is used. The
         kept minima shrink as a power of that cost, so that larger problems do
         not take proportionally longer, and are also at most half the
         basin-hopping quenches ``Q = n_chains (n_hops + 1)`` of the fit:
